@@ -1,0 +1,140 @@
+//! The commands as library functions: `init`, `forms`, `check`, `run`.
+//! The binary only parses the command line, calls these and prints.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::Fatal;
+use crate::fold::slug;
+use crate::outcome::Outcome;
+use crate::pipeline::{process, Processed, Workspace};
+use crate::sample;
+use crate::settings::{Date, Settings, FILE_NAME};
+use crate::write::forms::{criteria_workbook, form_workbook, registry_workbook, FormSpec};
+use crate::write::json::to_json;
+use crate::write::xlsx::summary_workbook;
+use crate::write::{atomic_write, write_new};
+
+/// Outputs' names under `out/` (SPEC §5).
+pub const SUMMARY_FILE: &str = "tong-hop.xlsx";
+pub const JSON_FILE: &str = "ket-qua.json";
+pub const FORMS_DIR: &str = "bieu-mau";
+
+fn xlsx_error(path: &Path) -> impl Fn(rust_xlsxwriter::XlsxError) -> Fatal + '_ {
+    move |e| Fatal::write(path, e)
+}
+
+/// `thidua init DIR [--sample]`: writes a working folder, never replacing a
+/// file that exists. Returns the files written.
+pub fn init(dir: &Path, with_sample: bool, today: Date) -> Result<Vec<PathBuf>, Fatal> {
+    let year = if today.month >= 10 { today.year } else { today.year - 1 };
+    let report_date = if with_sample {
+        Date {
+            year,
+            month: 12,
+            day: 5,
+        }
+    } else {
+        today
+    };
+    let registry = sample::registry();
+    let framework = sample::framework();
+    let settings_path = dir.join(FILE_NAME);
+    let registry_path = dir.join("don-vi.xlsx");
+    let criteria_path = dir.join("tieu-chi.xlsx");
+    for path in [&settings_path, &registry_path, &criteria_path] {
+        if path.exists() {
+            return Err(Fatal::Exists(path.clone()));
+        }
+    }
+    let mut written = Vec::new();
+    write_new(&settings_path, Settings::default_text(year, report_date).as_bytes())?;
+    written.push(settings_path);
+    let bytes = registry_workbook(&registry, report_date).map_err(xlsx_error(&registry_path))?;
+    write_new(&registry_path, &bytes)?;
+    written.push(registry_path);
+    let bytes = criteria_workbook(std::slice::from_ref(&framework), report_date).map_err(xlsx_error(&criteria_path))?;
+    write_new(&criteria_path, &bytes)?;
+    written.push(criteria_path);
+    let submissions = dir.join("nop");
+    std::fs::create_dir_all(&submissions).map_err(|e| Fatal::write(&submissions, e))?;
+    if with_sample {
+        for (b, bloc) in registry.blocs.iter().enumerate() {
+            for (u, unit) in bloc.units.iter().enumerate() {
+                if sample::MISSING.contains(&unit.code.as_str()) {
+                    continue;
+                }
+                let filled = sample::scores(&framework, &unit.code, sample::strength(u + b), year);
+                let spec = FormSpec {
+                    bloc: &bloc.name,
+                    unit_code: &unit.code,
+                    unit_name: &unit.name,
+                    year,
+                    date: report_date,
+                    framework: &framework,
+                    filled: Some(&filled),
+                };
+                let path = submissions
+                    .join(slug(&bloc.name))
+                    .join(format!("{}.xlsx", slug(&unit.name)));
+                let bytes = form_workbook(&spec).map_err(xlsx_error(&path))?;
+                write_new(&path, &bytes)?;
+                written.push(path);
+            }
+        }
+    }
+    Ok(written)
+}
+
+/// `thidua forms`: one blank form per registry unit, under `out/bieu-mau/`.
+pub fn forms(ws: &Workspace) -> Result<Vec<PathBuf>, Fatal> {
+    let date = ws.settings.report_date();
+    let mut written = Vec::new();
+    for (b, bloc) in ws.registry.blocs.iter().enumerate() {
+        for unit in &bloc.units {
+            let spec = FormSpec {
+                bloc: &bloc.name,
+                unit_code: &unit.code,
+                unit_name: &unit.name,
+                year: ws.settings.year,
+                date,
+                framework: ws.framework_of(b),
+                filled: None,
+            };
+            let path = ws
+                .out
+                .join(FORMS_DIR)
+                .join(slug(&bloc.name))
+                .join(format!("{}.xlsx", unit_file_stem(&unit.name, &unit.code)));
+            let bytes = form_workbook(&spec).map_err(xlsx_error(&path))?;
+            atomic_write(&path, &bytes)?;
+            written.push(path);
+        }
+    }
+    Ok(written)
+}
+
+/// File stem of a unit's output: the slug of its name and its code, so two
+/// units with the same name never share a file.
+pub fn unit_file_stem(name: &str, code: &str) -> String {
+    format!("{}-{}", slug(name), slug(code))
+}
+
+/// `thidua check`: reads and validates everything, writes nothing.
+pub fn check(ws: &Workspace) -> Result<Outcome, Fatal> {
+    Ok(process(ws)?.outcome)
+}
+
+/// `thidua run`: the whole pipeline and every output. Returns the outcome
+/// and the files written.
+pub fn run(ws: &Workspace) -> Result<(Outcome, Vec<PathBuf>), Fatal> {
+    let Processed { outcome, .. } = process(ws)?;
+    let mut written = Vec::new();
+    let summary = ws.out.join(SUMMARY_FILE);
+    let bytes = summary_workbook(&outcome).map_err(xlsx_error(&summary))?;
+    atomic_write(&summary, &bytes)?;
+    written.push(summary);
+    let json = ws.out.join(JSON_FILE);
+    atomic_write(&json, to_json(&outcome).as_bytes())?;
+    written.push(json);
+    Ok((outcome, written))
+}

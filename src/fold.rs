@@ -1,0 +1,117 @@
+//! Text folding for matching what members type against what the registry and
+//! the framework say: case, diacritics, spacing and Unicode form are ignored.
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+/// NFC form of a text: the only form written to any output.
+pub fn nfc(text: &str) -> String {
+    text.nfc().collect()
+}
+
+/// Folded key: no diacritics, `đ` as `d`, lower case, dashes unified, runs of
+/// whitespace collapsed to one space, trimmed.
+/// `"  Sở   Y TẾ "` and NFD `"Sở Y tế"` both fold to `"so y te"`.
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_space = false;
+    for c in text.nfd() {
+        if is_combining_mark(c) {
+            continue;
+        }
+        if c.is_whitespace() || c == '\u{a0}' {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        match c {
+            'đ' | 'Đ' => out.push('d'),
+            '–' | '—' | '‐' | '‑' => out.push('-'),
+            _ => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+/// ASCII slug safe as a file name on Windows: `Sở Y tế` → `so-y-te`.
+/// Never empty and never a reserved device name.
+pub fn slug(text: &str) -> String {
+    let folded = fold(text);
+    let mut out = String::with_capacity(folded.len());
+    for c in folded.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out.truncate(80);
+    while out.ends_with('-') {
+        out.pop();
+    }
+    const RESERVED: [&str; 22] = [
+        "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8", "com9", "lpt1",
+        "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+    ];
+    if out.is_empty() {
+        out.push_str("khong-ten");
+    } else if RESERVED.contains(&out.as_str()) {
+        out.push_str("-1");
+    }
+    out
+}
+
+/// Levenshtein distance over chars, for suggesting the nearest unit name.
+pub fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fold_ignores_case_marks_spacing_and_form() {
+        let nfd: String = "Sở Y tế".nfd().collect();
+        assert_eq!(fold("  Sở   Y TẾ "), "so y te");
+        assert_eq!(fold(&nfd), "so y te");
+        assert_eq!(fold("Điểm tự chấm"), "diem tu cham");
+        assert_eq!(fold("Văn hóa – Thể thao"), "van hoa - the thao");
+    }
+
+    #[test]
+    fn slug_is_safe_ascii() {
+        assert_eq!(slug("Sở Y tế"), "so-y-te");
+        assert_eq!(
+            slug("Khối thi đua các cơ quan Nội chính"),
+            "khoi-thi-dua-cac-co-quan-noi-chinh"
+        );
+        assert_eq!(slug("CON"), "con-1");
+        assert_eq!(slug("../<>"), "khong-ten");
+        assert_eq!(slug("=A1/\"x\""), "a1-x");
+    }
+
+    #[test]
+    fn distance_counts_edits() {
+        assert_eq!(distance("so y te", "so y te"), 0);
+        assert_eq!(distance("so y te", "so y tee"), 1);
+        assert_eq!(distance("", "abc"), 3);
+    }
+}

@@ -1,0 +1,579 @@
+//! `thidua.toml`: the settings a user rarely changes (SPEC §4).
+//!
+//! Parsed strictly: an unknown key or an invalid value is a fatal error that
+//! names the key and says what is expected, in Vietnamese.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+use serde::{Deserialize, Deserializer};
+
+use crate::error::Fatal;
+use crate::model::Points;
+
+/// The default settings file written by `thidua init`, with `{{year}}` and
+/// `{{report_date}}` to fill in.
+pub const DEFAULT_TOML: &str = include_str!("../templates/thidua.toml");
+
+/// The settings file name inside a working folder.
+pub const FILE_NAME: &str = "thidua.toml";
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub year: i32,
+    #[serde(default)]
+    pub report_date: Option<Date>,
+    pub place: String,
+    #[serde(default)]
+    pub files: Files,
+    #[serde(default)]
+    pub limits: Limits,
+    pub letterhead: Letterhead,
+    pub documents: Documents,
+    pub signer: Signer,
+    #[serde(default)]
+    pub ranking: Ranking,
+    #[serde(rename = "band", default)]
+    pub bands: Vec<Band>,
+    #[serde(rename = "award", default)]
+    pub awards: Vec<Award>,
+    #[serde(default)]
+    pub next_leader: NextLeader,
+    #[serde(rename = "bloc", default)]
+    pub blocs: Vec<BlocSettings>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Files {
+    pub registry: String,
+    pub criteria: String,
+    pub submissions: String,
+    pub votes: String,
+}
+
+impl Default for Files {
+    fn default() -> Files {
+        Files {
+            registry: "don-vi.xlsx".into(),
+            criteria: "tieu-chi.xlsx".into(),
+            submissions: "nop".into(),
+            votes: "phieu-bau.xlsx".into(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    pub max_file_mb: u64,
+    pub max_unpacked_mb: u64,
+    pub max_cells: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_file_mb: 50,
+            max_unpacked_mb: 300,
+            max_cells: 2_000_000,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Letterhead {
+    pub parent: String,
+    #[serde(default)]
+    pub code: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Documents {
+    pub recipient: String,
+    #[serde(default)]
+    pub legal_bases: Vec<String>,
+    #[serde(default)]
+    pub copies: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Signer {
+    pub form: String,
+    pub title: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Ranking {
+    pub tie_break: Vec<TieBreak>,
+}
+
+impl Default for Ranking {
+    fn default() -> Ranking {
+        Ranking {
+            tie_break: vec![TieBreak::Standard, TieBreak::Deduction, TieBreak::Bonus],
+        }
+    }
+}
+
+/// A ranking key applied after the total.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TieBreak {
+    /// Standard score, higher first.
+    Standard,
+    /// Bonus score, higher first.
+    Bonus,
+    /// Deduction, lower first.
+    Deduction,
+    /// A group's score (by code), higher first.
+    Group(String),
+}
+
+impl<'de> Deserialize<'de> for TieBreak {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<TieBreak, D::Error> {
+        let s = String::deserialize(d)?;
+        match s.as_str() {
+            "standard" => Ok(TieBreak::Standard),
+            "bonus" => Ok(TieBreak::Bonus),
+            "deduction" => Ok(TieBreak::Deduction),
+            other => match other.strip_prefix("group:") {
+                Some(code) if !code.trim().is_empty() => Ok(TieBreak::Group(code.trim().into())),
+                _ => Err(serde::de::Error::custom(format!(
+                    "\"{other}\" không hợp lệ; cần \"standard\", \"bonus\", \"deduction\" hoặc \"group:<mã nhóm>\""
+                ))),
+            },
+        }
+    }
+}
+
+/// A share such as `0.85`, kept exactly in millionths.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Share(pub u32);
+
+impl Share {
+    pub const ONE: u32 = 1_000_000;
+
+    /// `floor(self × n)`, exactly.
+    pub fn of(self, n: usize) -> usize {
+        (self.0 as u64 * n as u64 / Share::ONE as u64) as usize
+    }
+
+    /// Whether `part / whole ≥ self`, exactly.
+    pub fn reached_by(self, part: i64, whole: i64) -> bool {
+        whole > 0 && part as i128 * Share::ONE as i128 >= self.0 as i128 * whole as i128
+    }
+}
+
+impl<'de> Deserialize<'de> for Share {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Share, D::Error> {
+        let v = f64::deserialize(d)?;
+        if !(0.0..=1.0).contains(&v) {
+            return Err(serde::de::Error::custom(format!(
+                "{v} không hợp lệ; cần một tỷ lệ từ 0 đến 1, ví dụ 0.8"
+            )));
+        }
+        Ok(Share((v * Share::ONE as f64).round() as u32))
+    }
+}
+
+impl<'de> Deserialize<'de> for Points {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Points, D::Error> {
+        let v = f64::deserialize(d)?;
+        Points::from_f64(v)
+            .filter(|p| p.0 >= 0)
+            .ok_or_else(|| serde::de::Error::custom(format!("{v} không hợp lệ; cần số điểm không âm")))
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Band {
+    pub name: String,
+    #[serde(default)]
+    pub min_total: Points,
+    #[serde(default)]
+    pub min_group_share: Option<Share>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Award {
+    pub name: String,
+    #[serde(default)]
+    pub count: Option<u32>,
+    #[serde(default)]
+    pub share: Option<Share>,
+    #[serde(default)]
+    pub min_total: Option<Points>,
+    #[serde(default)]
+    pub min_band: Option<String>,
+    #[serde(default)]
+    pub vote_threshold: Option<Share>,
+    /// Prize as a multiple of the base salary (Nghị định 152/2025), for reports.
+    #[serde(default)]
+    pub prize: Option<f64>,
+    /// Only these blocs propose this award (all when empty).
+    #[serde(default)]
+    pub blocs: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LeaderPolicy {
+    #[default]
+    Rotation,
+    Top,
+    Vote,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NextLeader {
+    pub policy: LeaderPolicy,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BlocSettings {
+    pub name: String,
+    #[serde(default)]
+    pub framework: Option<String>,
+    #[serde(default)]
+    pub issuer: Option<String>,
+    #[serde(default)]
+    pub signer: Option<Signer>,
+    #[serde(default)]
+    pub quotas: BTreeMap<String, u32>,
+}
+
+/// A calendar date, as `thidua.toml` writes it (`2026-12-05`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+impl Date {
+    pub fn parse(text: &str) -> Option<Date> {
+        let mut it = text.trim().splitn(3, '-');
+        let year: i32 = it.next()?.parse().ok()?;
+        let month: u32 = it.next()?.parse().ok()?;
+        let day: u32 = it.next()?.parse().ok()?;
+        let date = Date { year, month, day };
+        let valid =
+            (1900..=9999).contains(&year) && (1..=12).contains(&month) && (1..=date.days_in_month()).contains(&day);
+        valid.then_some(date)
+    }
+
+    fn days_in_month(&self) -> u32 {
+        match self.month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            _ if (self.year % 4 == 0 && self.year % 100 != 0) || self.year % 400 == 0 => 29,
+            _ => 28,
+        }
+    }
+
+    /// Today in UTC+7 (Vietnam), from the system clock.
+    pub fn today() -> Date {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0);
+        Date::from_days((secs + 7 * 3600).div_euclid(86_400))
+    }
+
+    /// Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    fn from_days(days: i64) -> Date {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Date { year, month, day }
+    }
+
+    /// `ngày 05 tháng 12 năm 2026`: Nghị định 30/2020 pads days below 10 and
+    /// months 1 and 2 with a zero.
+    pub fn vietnamese(&self) -> String {
+        let month = if self.month <= 2 {
+            format!("{:02}", self.month)
+        } else {
+            self.month.to_string()
+        };
+        format!("ngày {:02} tháng {} năm {}", self.day, month, self.year)
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        let s = String::deserialize(d)?;
+        Date::parse(&s).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "\"{s}\" không phải ngày hợp lệ; cần dạng năm-tháng-ngày, ví dụ \"2026-12-05\""
+            ))
+        })
+    }
+}
+
+impl serde::Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl Settings {
+    /// Reads and checks `DIR/thidua.toml`.
+    ///
+    /// Fails with [`Fatal::Settings`] naming the key and what is expected.
+    pub fn load(dir: &Path) -> Result<Settings, Fatal> {
+        let path = dir.join(FILE_NAME);
+        let text = std::fs::read_to_string(&path).map_err(|e| Fatal::io(&path, e))?;
+        Settings::parse(&text).map_err(|message| Fatal::Settings { path, message })
+    }
+
+    /// Parses settings text; the error is a Vietnamese message.
+    pub fn parse(text: &str) -> Result<Settings, String> {
+        let settings: Settings = toml::from_str(text).map_err(|e| explain_toml_error(&e, text))?;
+        settings.check()?;
+        Ok(settings)
+    }
+
+    /// The default settings for a year, as `init` writes them.
+    pub fn default_text(year: i32, report_date: Date) -> String {
+        DEFAULT_TOML
+            .replace("{{year}}", &year.to_string())
+            .replace("{{report_date}}", &report_date.to_string())
+    }
+
+    fn check(&self) -> Result<(), String> {
+        if !(1900..=9999).contains(&self.year) {
+            return Err(format!(
+                "khóa \"year\": {} không hợp lệ; cần năm có 4 chữ số, ví dụ 2026",
+                self.year
+            ));
+        }
+        if self.bands.is_empty() {
+            return Err("cần ít nhất một mục [[band]] (xếp loại)".into());
+        }
+        for (i, award) in self.awards.iter().enumerate() {
+            let key = format!("[[award]] thứ {} (\"{}\")", i + 1, award.name);
+            match (award.count, award.share) {
+                (Some(_), Some(_)) => {
+                    return Err(format!("{key}: chỉ ghi một trong hai khóa \"count\" hoặc \"share\""))
+                }
+                (None, None) => return Err(format!("{key}: cần khóa \"count\" (số lượng) hoặc \"share\" (tỷ lệ)")),
+                _ => {}
+            }
+            if let Some(band) = &award.min_band {
+                if !self.bands.iter().any(|b| &b.name == band) {
+                    return Err(format!(
+                        "{key}: \"min_band\" = \"{band}\" không có trong các mục [[band]]; cần một trong: {}",
+                        self.band_names()
+                    ));
+                }
+            }
+        }
+        for bloc in &self.blocs {
+            for award in bloc.quotas.keys() {
+                if !self.awards.iter().any(|a| &a.name == award) {
+                    return Err(format!(
+                        "[[bloc]] \"{}\": \"quotas\" nêu hình thức \"{award}\" không có trong các mục [[award]]",
+                        bloc.name
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn band_names(&self) -> String {
+        self.bands
+            .iter()
+            .map(|b| format!("\"{}\"", b.name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The per-bloc settings for a bloc name, if any.
+    pub fn bloc(&self, name: &str) -> Option<&BlocSettings> {
+        self.blocs.iter().find(|b| b.name == name)
+    }
+
+    /// The quota of `award` in a bloc of `members` registry units.
+    pub fn quota(&self, award: &Award, bloc: &str, members: usize) -> usize {
+        if let Some(n) = self.bloc(bloc).and_then(|b| b.quotas.get(&award.name)) {
+            return *n as usize;
+        }
+        match (award.count, award.share) {
+            (Some(n), _) => n as usize,
+            (None, Some(share)) => share.of(members),
+            (None, None) => 0,
+        }
+    }
+
+    /// The signer block for a bloc: its own, else the default.
+    pub fn signer(&self, bloc: &str) -> &Signer {
+        self.bloc(bloc).and_then(|b| b.signer.as_ref()).unwrap_or(&self.signer)
+    }
+
+    /// The report date, or today when the settings leave it out.
+    pub fn report_date(&self) -> Date {
+        self.report_date.unwrap_or_else(Date::today)
+    }
+}
+
+/// Turns a toml/serde error into a Vietnamese message that keeps the key,
+/// the line and what is expected.
+fn explain_toml_error(e: &toml::de::Error, input: &str) -> String {
+    let detail = e.message();
+    let detail = if let Some(rest) = detail.strip_prefix("unknown field `") {
+        let (key, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let expected = expected
+            .trim_start_matches(", expected ")
+            .trim_start_matches("one of ")
+            .replace('`', "\"");
+        format!("khóa \"{key}\" không được hỗ trợ; các khóa hợp lệ ở đây: {expected}")
+    } else if let Some(rest) = detail.strip_prefix("missing field `") {
+        let key = rest.split('`').next().unwrap_or(rest);
+        format!("thiếu khóa bắt buộc \"{key}\"")
+    } else if let Some(rest) = detail.strip_prefix("invalid type: ") {
+        format!("kiểu giá trị không đúng ({rest})")
+    } else if let Some(rest) = detail.strip_prefix("unknown variant `") {
+        let (value, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let expected = expected
+            .trim_start_matches(", expected ")
+            .trim_start_matches("one of ")
+            .replace('`', "\"");
+        format!("giá trị \"{value}\" không hợp lệ; cần một trong: {expected}")
+    } else {
+        detail.to_string()
+    };
+    match line_of(e, input) {
+        Some(line) => format!("dòng {line}: {detail}"),
+        None => detail,
+    }
+}
+
+fn line_of(e: &toml::de::Error, input: &str) -> Option<usize> {
+    let span = e.span()?;
+    Some(input[..span.start.min(input.len())].matches('\n').count() + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn default_settings() -> Settings {
+        let text = Settings::default_text(
+            2026,
+            Date {
+                year: 2026,
+                month: 12,
+                day: 5,
+            },
+        );
+        Settings::parse(&text).expect("default settings parse")
+    }
+
+    #[test]
+    fn default_settings_parse() {
+        let s = default_settings();
+        assert_eq!(s.year, 2026);
+        assert_eq!(s.bands.len(), 4);
+        assert_eq!(s.bands[0].min_total, Points(9000));
+        assert_eq!(s.bands[0].min_group_share, Some(Share(850_000)));
+        assert!(s.awards.len() >= 4);
+        assert_eq!(s.next_leader.policy, LeaderPolicy::Rotation);
+    }
+
+    #[test]
+    fn unknown_key_names_the_key() {
+        let text = Settings::default_text(
+            2026,
+            Date {
+                year: 2026,
+                month: 12,
+                day: 5,
+            },
+        )
+        .replace("place = ", "plase = \"x\"\nplace = ");
+        let err = Settings::parse(&text).unwrap_err();
+        assert!(err.contains("\"plase\""), "{err}");
+        assert!(err.contains("dòng"), "{err}");
+    }
+
+    #[test]
+    fn invalid_share_is_explained() {
+        let text = Settings::default_text(
+            2026,
+            Date {
+                year: 2026,
+                month: 12,
+                day: 5,
+            },
+        )
+        .replace("share = 0.3", "share = 3");
+        let err = Settings::parse(&text).unwrap_err();
+        assert!(err.contains("tỷ lệ từ 0 đến 1"), "{err}");
+    }
+
+    #[test]
+    fn shares_are_exact() {
+        assert_eq!(Share(290_000).of(100), 29);
+        assert_eq!(Share(300_000).of(10), 3);
+        assert!(Share(800_000).reached_by(8, 10));
+        assert!(!Share(800_000).reached_by(7, 10));
+    }
+
+    #[test]
+    fn dates_follow_decree_30() {
+        assert_eq!(
+            Date::parse("2026-12-05").unwrap().vietnamese(),
+            "ngày 05 tháng 12 năm 2026"
+        );
+        assert_eq!(
+            Date::parse("2026-02-15").unwrap().vietnamese(),
+            "ngày 15 tháng 02 năm 2026"
+        );
+        assert_eq!(
+            Date::parse("2026-03-05").unwrap().vietnamese(),
+            "ngày 05 tháng 3 năm 2026"
+        );
+        assert_eq!(Date::parse("2026-02-30"), None);
+        assert_eq!(
+            Date::from_days(0),
+            Date {
+                year: 1970,
+                month: 1,
+                day: 1
+            }
+        );
+        assert_eq!(
+            Date::from_days(20_792),
+            Date {
+                year: 2026,
+                month: 12,
+                day: 5
+            }
+        );
+    }
+}

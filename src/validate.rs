@@ -1,0 +1,428 @@
+//! The validation stage: from one opened workbook to a unit's scorecard and
+//! the issues found on the way, each with its file, sheet and cell.
+
+use crate::fold::fold;
+use crate::form::{FormMeta, META_MARK, META_SHEET, SCORE_SHEET};
+use crate::model::{Code, Issue, Points};
+use crate::read::table::{find_table, find_unit_line, Table, TableRow};
+use crate::read::{Book, Cell, ReadFailure, Sheet};
+use crate::registry::{Framework, Kind, Registry, UnitRef};
+use crate::score::{totals, Totals};
+
+/// What validation needs to know besides the workbook.
+pub struct Context<'a> {
+    pub registry: &'a Registry,
+    pub frameworks: &'a [Framework],
+    /// Framework index per bloc index.
+    pub bloc_framework: &'a [usize],
+    pub year: i32,
+}
+
+impl Context<'_> {
+    pub fn framework_of(&self, bloc: usize) -> &Framework {
+        &self.frameworks[self.bloc_framework[bloc]]
+    }
+}
+
+/// Leaf scores of one unit, indexed like the framework's criteria (groups 0).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scorecard {
+    pub self_scores: Vec<Points>,
+    pub final_scores: Vec<Points>,
+    /// Whether an appraisal column was present.
+    pub appraised: bool,
+    pub self_totals: Totals,
+    pub final_totals: Totals,
+}
+
+/// The outcome of reading and validating one file.
+#[derive(Clone, Debug)]
+pub struct Validated {
+    pub unit: Option<UnitRef>,
+    pub card: Option<Scorecard>,
+    pub issues: Vec<Issue>,
+    /// The table as found, kept when there are issues (for feedback workbooks).
+    pub table: Option<Table>,
+}
+
+impl Validated {
+    fn failed(issue: Issue) -> Validated {
+        Validated {
+            unit: None,
+            card: None,
+            issues: vec![issue],
+            table: None,
+        }
+    }
+}
+
+/// Maps a read failure to its issue.
+pub fn failure_issue(file: &str, failure: &ReadFailure) -> Issue {
+    let (code, message) = match failure {
+        ReadFailure::Unreadable(why) => (
+            Code::FileUnreadable,
+            format!("Không đọc được tệp ({why}). Mở tệp bằng Excel, lưu lại dạng .xlsx rồi gửi lại."),
+        ),
+        ReadFailure::Encrypted => (
+            Code::FileEncrypted,
+            "Tệp được đặt mật khẩu nên không đọc được. Đề nghị đơn vị gỡ mật khẩu (Tệp › Thông tin › Bảo vệ sổ làm việc) rồi gửi lại.".to_string(),
+        ),
+        ReadFailure::TooLarge(why) => (
+            Code::FileTooLarge,
+            format!("Tệp vượt giới hạn an toàn ({why}). Kiểm tra lại tệp, xóa các sheet, dòng, cột thừa rồi gửi lại."),
+        ),
+    };
+    Issue::new(code, message).file(file)
+}
+
+/// Reads the metadata sheet of a form made by `thidua forms`, if present.
+fn form_meta(book: &mut Book, names: &[(String, bool)]) -> Option<FormMeta> {
+    let (name, _) = names.iter().find(|(n, _)| n == META_SHEET)?;
+    let sheet = book.sheet(name).ok()?;
+    if sheet.cell(0, 0).map(Cell::text).as_deref() != Some(META_MARK) {
+        return None;
+    }
+    let pairs = sheet.rows.iter().skip(1).filter_map(|r| {
+        let key = r.get(0)?.text();
+        let value = r.get(1).map(Cell::text).unwrap_or_default();
+        Some((key, value))
+    });
+    let owned: Vec<(String, String)> = pairs.collect();
+    Some(FormMeta::from_pairs(owned.iter().map(|(k, v)| (k.as_str(), v.clone()))))
+}
+
+/// Finds the score table: the form's sheet first, then every other sheet in
+/// workbook order, visible ones before hidden ones.
+fn locate_table(book: &mut Book, names: &[(String, bool)]) -> Result<Option<(Sheet, Table)>, ReadFailure> {
+    let mut order: Vec<&(String, bool)> = names.iter().filter(|(n, _)| n != META_SHEET).collect();
+    order.sort_by_key(|(n, visible)| (fold(n) != fold(SCORE_SHEET), !visible));
+    for (name, _) in order {
+        let sheet = book.sheet(name)?;
+        if let Some(table) = find_table(&sheet) {
+            return Ok(Some((sheet, table)));
+        }
+    }
+    Ok(None)
+}
+
+/// Reads and validates one opened workbook. `file` is the path shown in issues.
+pub fn validate(file: &str, mut book: Book, ctx: &Context) -> Validated {
+    let names = book.sheet_names();
+    let meta = form_meta(&mut book, &names);
+    let (sheet, table) = match locate_table(&mut book, &names) {
+        Ok(Some(found)) => found,
+        Ok(None) => {
+            return Validated::failed(
+                Issue::new(
+                    Code::TableNotFound,
+                    "Không tìm thấy bảng chấm điểm: cần một dòng tiêu đề có cột \"Mã\" hoặc \"Nội dung\" và cột \"Điểm tự chấm\" trong 30 dòng đầu của một sheet. Đề nghị đơn vị dùng đúng biểu mẫu của khối.",
+                )
+                .file(file),
+            )
+        }
+        Err(failure) => return Validated::failed(failure_issue(file, &failure)),
+    };
+    let mut issues = Vec::new();
+    let unit = match identify_unit(file, &sheet, &table, meta.as_ref(), ctx) {
+        Ok(unit) => unit,
+        Err(issue) => return Validated::failed(*issue),
+    };
+    let unit_code = ctx.registry.unit(unit).code.clone();
+    let framework = ctx.framework_of(unit.0);
+    if let Some(meta) = &meta {
+        if meta.framework != framework.fingerprint || meta.year != ctx.year {
+            issues.push(
+                Issue::new(
+                    Code::FrameworkMismatch,
+                    format!(
+                        "Biểu mẫu được tạo cho năm {} từ bảng tiêu chí khác phiên bản hiện hành (năm {}). Điểm vẫn được đọc theo mã tiêu chí; nên dùng biểu mẫu mới.",
+                        meta.year, ctx.year
+                    ),
+                )
+                .file(file)
+                .sheet(&sheet.name),
+            );
+        }
+    }
+    let card = score_table(file, &table, framework, &mut issues);
+    for issue in &mut issues {
+        issue.unit.get_or_insert_with(|| unit_code.clone());
+    }
+    let failed = issues.iter().any(Issue::is_error);
+    Validated {
+        unit: Some(unit),
+        card: (!failed).then_some(card),
+        table: (!issues.is_empty()).then_some(table),
+        issues,
+    }
+}
+
+/// The unit from form metadata, else a `Đơn vị: …` line, else the file name.
+fn identify_unit(
+    file: &str,
+    sheet: &Sheet,
+    table: &Table,
+    meta: Option<&FormMeta>,
+    ctx: &Context,
+) -> Result<UnitRef, Box<Issue>> {
+    if let Some(meta) = meta {
+        if let Some(unit) = ctx.registry.find_code(&meta.unit_code) {
+            return Ok(unit);
+        }
+    }
+    let line = find_unit_line(sheet, table.header_row);
+    if let Some((name, row, col)) = &line {
+        match ctx.registry.match_unit(name) {
+            Ok(unit) => return Ok(unit),
+            Err(nearest) => {
+                return Err(Box::new(
+                    unknown_unit(name, nearest).file(file).sheet(&sheet.name).at(*row, *col),
+                ));
+            }
+        }
+    }
+    let stem = file_stem(file);
+    ctx.registry
+        .match_unit(&stem.replace(['_', '-'], " "))
+        .or_else(|_| ctx.registry.match_unit(&stem))
+        .map_err(|nearest| Box::new(unknown_unit(&stem, nearest).file(file)))
+}
+
+fn unknown_unit(name: &str, nearest: Option<String>) -> Issue {
+    let hint = match nearest {
+        Some(n) => format!(
+            " Có phải là \"{n}\"? Sửa tên đơn vị trong tệp (dòng \"Đơn vị: …\") cho đúng với danh sách don-vi.xlsx."
+        ),
+        None => " Ghi dòng \"Đơn vị: <tên đơn vị>\" ở đầu bảng, đúng tên trong don-vi.xlsx.".to_string(),
+    };
+    Issue::new(
+        Code::UnitUnknown,
+        format!("Không xác định được đơn vị \"{name}\" trong danh sách đơn vị.{hint}"),
+    )
+}
+
+fn file_stem(file: &str) -> String {
+    let name = file.rsplit('/').next().unwrap_or(file);
+    match name.rsplit_once('.') {
+        Some((stem, _)) if !stem.is_empty() => stem.to_string(),
+        _ => name.to_string(),
+    }
+}
+
+/// Maps table rows to criteria and reads every leaf's scores.
+fn score_table(file: &str, table: &Table, framework: &Framework, issues: &mut Vec<Issue>) -> Scorecard {
+    let n = framework.criteria.len();
+    let mut row_of: Vec<Option<&TableRow>> = vec![None; n];
+    for row in &table.rows {
+        let by_code = (!row.code.is_empty()).then(|| framework.find(&row.code)).flatten();
+        let found = by_code.or_else(|| {
+            let key = fold(&row.text);
+            (!key.is_empty())
+                .then(|| framework.criteria.iter().position(|c| fold(&c.title) == key))
+                .flatten()
+        });
+        match found {
+            Some(i) if row_of[i].is_none() => row_of[i] = Some(row),
+            _ => {
+                if !row.self_score.is_empty() && found.is_none() {
+                    issues.push(
+                        Issue::new(
+                            Code::CriterionUnknown,
+                            format!(
+                                "Dòng \"{} {}\" không khớp tiêu chí nào của bảng tiêu chí; điểm ở dòng này không được tính.",
+                                row.code, row.text
+                            )
+                            .replace("\" ", "\"")
+                            .replace("  ", " "),
+                        )
+                        .file(file)
+                        .sheet(&table.sheet)
+                        .at(row.row, table.columns.code.or(table.columns.content).unwrap_or(0)),
+                    );
+                }
+            }
+        }
+    }
+    let mut self_scores = vec![Points::ZERO; n];
+    let mut final_scores = vec![Points::ZERO; n];
+    for i in framework.leaves() {
+        let criterion = &framework.criteria[i];
+        let Some(row) = row_of[i] else {
+            issues.push(
+                Issue::new(
+                    Code::CriterionMissing,
+                    format!(
+                        "Thiếu tiêu chí {} \"{}\" trong bảng chấm điểm. Bổ sung dòng này (mã {}) rồi gửi lại.",
+                        criterion.code, criterion.title, criterion.code
+                    ),
+                )
+                .file(file)
+                .sheet(&table.sheet),
+            );
+            continue;
+        };
+        let here = |col: u32| (row.row, col);
+        let own = read_score(
+            &row.self_score,
+            criterion,
+            here(table.columns.self_score),
+            file,
+            &table.sheet,
+            issues,
+        );
+        self_scores[i] = own.unwrap_or_default();
+        final_scores[i] = self_scores[i];
+        if let (Some(cell), Some(col)) = (&row.appraisal, table.columns.appraisal) {
+            if !cell.is_empty() {
+                if let Some(p) = read_score(cell, criterion, here(col), file, &table.sheet, issues) {
+                    final_scores[i] = p;
+                }
+            }
+        }
+    }
+    let self_totals = totals(framework, &self_scores);
+    let final_totals = totals(framework, &final_scores);
+    check_total(file, table, &self_totals, issues);
+    Scorecard {
+        self_scores,
+        final_scores,
+        appraised: table.columns.appraisal.is_some(),
+        self_totals,
+        final_totals,
+    }
+}
+
+/// Reads one score cell, pushing an issue for anything wrong. Returns the
+/// score when the cell is usable.
+fn read_score(
+    cell: &Cell,
+    criterion: &crate::registry::Criterion,
+    (row, col): (u32, u32),
+    file: &str,
+    sheet: &str,
+    issues: &mut Vec<Issue>,
+) -> Option<Points> {
+    let issue = |code: Code, message: String| Issue::new(code, message).file(file).sheet(sheet).at(row, col);
+    let label = format!("tiêu chí {}", criterion.code);
+    let points = match cell {
+        Cell::Number(n) => Points::from_f64(*n),
+        Cell::Empty => {
+            if criterion.kind == Kind::Standard {
+                issues.push(issue(
+                    Code::ScoreBlank,
+                    format!(
+                        "Chưa chấm điểm {label}. Nhập điểm từ 0 đến {}.",
+                        criterion.max.to_vietnamese()
+                    ),
+                ));
+                return None;
+            }
+            return Some(Points::ZERO);
+        }
+        Cell::Text(t) if t.trim().is_empty() => {
+            return read_score(&Cell::Empty, criterion, (row, col), file, sheet, issues);
+        }
+        Cell::Text(t) => match Points::parse(t) {
+            Some((p, comma)) => {
+                if comma {
+                    issues.push(issue(
+                        Code::ScoreDecimalComma,
+                        format!(
+                            "Điểm {label} được nhập dạng chữ \"{}\" với dấu phẩy thập phân; đã đọc là {}. Nên nhập dạng số.",
+                            t.trim(),
+                            p.to_vietnamese()
+                        ),
+                    ));
+                }
+                Some(p)
+            }
+            None => {
+                issues.push(issue(
+                    Code::ScoreNotNumber,
+                    format!(
+                        "Điểm {label} là \"{}\", không phải một số. Nhập số điểm, ví dụ 8 hoặc 8,5.",
+                        t.trim()
+                    ),
+                ));
+                return None;
+            }
+        },
+        Cell::Bool(_) => None,
+        Cell::Error(e) => {
+            issues.push(issue(
+                Code::ScoreFormulaError,
+                format!("Ô điểm {label} có lỗi công thức {e}. Sửa công thức hoặc nhập trực tiếp số điểm."),
+            ));
+            return None;
+        }
+        Cell::NoCachedValue => {
+            issues.push(issue(
+                Code::ScoreFormulaError,
+                format!("Ô điểm {label} là công thức chưa được tính (không có giá trị lưu sẵn). Mở tệp bằng Excel, lưu lại rồi gửi lại."),
+            ));
+            return None;
+        }
+    };
+    let Some(points) = points else {
+        issues.push(issue(
+            Code::ScoreNotNumber,
+            format!(
+                "Điểm {label} là \"{}\", không phải một số. Nhập số điểm, ví dụ 8 hoặc 8,5.",
+                cell.text()
+            ),
+        ));
+        return None;
+    };
+    if points.0 < 0 {
+        issues.push(issue(
+            Code::ScoreNegative,
+            format!(
+                "Điểm {label} là {}, nhỏ hơn 0. Nhập điểm từ 0 đến {}.",
+                points.to_vietnamese(),
+                criterion.max.to_vietnamese()
+            ),
+        ));
+        return None;
+    }
+    if points > criterion.max {
+        issues.push(issue(
+            Code::ScoreOverMax,
+            format!(
+                "Điểm {label} là {}, vượt điểm tối đa {}. Nhập điểm từ 0 đến {}.",
+                points.to_vietnamese(),
+                criterion.max.to_vietnamese(),
+                criterion.max.to_vietnamese()
+            ),
+        ));
+        return None;
+    }
+    Some(points)
+}
+
+/// Compares the workbook's own total with the recomputed one.
+fn check_total(file: &str, table: &Table, own: &Totals, issues: &mut Vec<Issue>) {
+    let Some(total) = &table.total else { return };
+    let stated = match &total.self_score {
+        Cell::Number(n) => Points::from_f64(*n),
+        Cell::Text(t) => Points::parse(t).map(|(p, _)| p),
+        _ => None,
+    };
+    if let Some(stated) = stated {
+        if stated != own.total {
+            issues.push(
+                Issue::new(
+                    Code::TotalMismatch,
+                    format!(
+                        "Tổng điểm ghi trong bảng là {}, nhưng cộng lại theo từng tiêu chí được {}. Dùng số cộng lại {}.",
+                        stated.to_vietnamese(),
+                        own.total.to_vietnamese(),
+                        own.total.to_vietnamese()
+                    ),
+                )
+                .file(file)
+                .sheet(&table.sheet)
+                .at(total.row, table.columns.self_score),
+            );
+        }
+    }
+}
