@@ -9,15 +9,17 @@ use crate::outcome::Outcome;
 use crate::pipeline::{process, Processed, Workspace};
 use crate::sample;
 use crate::settings::{Date, Settings, FILE_NAME};
+use crate::write::feedback::{feedback_workbook, FeedbackInput};
 use crate::write::forms::{criteria_workbook, form_workbook, registry_workbook, FormSpec};
 use crate::write::json::to_json;
-use crate::write::xlsx::summary_workbook;
+use crate::write::xlsx::{summary_workbook, SummaryInput};
 use crate::write::{atomic_write, write_new};
 
 /// Outputs' names under `out/` (SPEC §5).
 pub const SUMMARY_FILE: &str = "tong-hop.xlsx";
 pub const JSON_FILE: &str = "ket-qua.json";
 pub const FORMS_DIR: &str = "bieu-mau";
+pub const FEEDBACK_DIR: &str = "phan-hoi";
 
 fn xlsx_error(path: &Path) -> impl Fn(rust_xlsxwriter::XlsxError) -> Fatal + '_ {
     move |e| Fatal::write(path, e)
@@ -127,14 +129,124 @@ pub fn check(ws: &Workspace) -> Result<Outcome, Fatal> {
 /// `thidua run`: the whole pipeline and every output. Returns the outcome
 /// and the files written.
 pub fn run(ws: &Workspace) -> Result<(Outcome, Vec<PathBuf>), Fatal> {
-    let Processed { outcome, .. } = process(ws)?;
+    let processed = process(ws)?;
     let mut written = Vec::new();
+    let feedback = write_feedback(ws, &processed, &mut written)?;
+    let Processed { outcome, .. } = processed;
     let summary = ws.out.join(SUMMARY_FILE);
-    let bytes = summary_workbook(&outcome).map_err(xlsx_error(&summary))?;
+    let input = SummaryInput {
+        outcome: &outcome,
+        frameworks: (0..outcome.blocs.len()).map(|b| ws.framework_of(b)).collect(),
+        awards: ws.settings.awards.iter().map(|a| a.name.clone()).collect(),
+        input_base: input_base(ws),
+        feedback,
+    };
+    let bytes = summary_workbook(&input).map_err(xlsx_error(&summary))?;
     atomic_write(&summary, &bytes)?;
     written.push(summary);
     let json = ws.out.join(JSON_FILE);
     atomic_write(&json, to_json(&outcome).as_bytes())?;
     written.push(json);
     Ok((outcome, written))
+}
+
+/// The prefix that makes a path relative to the working folder relative to
+/// `out/` instead: `../` for the default `DIR/out`, the folder itself when
+/// `--out` points elsewhere.
+fn input_base(ws: &Workspace) -> String {
+    match ws.out.strip_prefix(&ws.dir) {
+        Ok(rest) if rest.components().count() > 0 => "../".repeat(rest.components().count()),
+        _ => {
+            let dir = std::path::absolute(&ws.dir).unwrap_or_else(|_| ws.dir.clone());
+            format!("{}/", dir.to_string_lossy().replace('\\', "/").trim_end_matches('/'))
+        }
+    }
+}
+
+/// Writes `out/phan-hoi/<unit>.xlsx` for every input with issues and removes
+/// feedback left from an earlier run. Returns each input's feedback file,
+/// relative to `out/`.
+fn write_feedback(
+    ws: &Workspace,
+    processed: &Processed,
+    written: &mut Vec<PathBuf>,
+) -> Result<std::collections::BTreeMap<String, String>, Fatal> {
+    let outcome = &processed.outcome;
+    let base = input_base(ws);
+    let up = if base.starts_with("../") || base.is_empty() {
+        "../"
+    } else {
+        ""
+    };
+    let dir = ws.out.join(FEEDBACK_DIR);
+    let mut files = std::collections::BTreeMap::new();
+    let mut used = std::collections::BTreeSet::new();
+    for record in &outcome.inputs {
+        let issues: Vec<crate::model::Issue> = outcome
+            .issues
+            .iter()
+            .filter(|i| i.file.as_deref() == Some(record.file.as_str()))
+            .cloned()
+            .collect();
+        if issues.is_empty() {
+            continue;
+        }
+        let tabled = processed.feedback.iter().find(|f| f.file == record.file);
+        let unit = tabled
+            .and_then(|f| f.unit)
+            .or_else(|| record.unit.as_deref().and_then(|c| ws.registry.find_code(c)));
+        let stem = match unit {
+            Some(u) => {
+                let unit = ws.registry.unit(u);
+                unit_file_stem(&unit.name, &unit.code)
+            }
+            None => slug(
+                std::path::Path::new(&record.file)
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+                    .as_str(),
+            ),
+        };
+        let name = (1..)
+            .map(|n| {
+                if n == 1 {
+                    format!("{stem}.xlsx")
+                } else {
+                    format!("{stem}-{n}.xlsx")
+                }
+            })
+            .find(|n| !used.contains(n))
+            .expect("a free name");
+        used.insert(name.clone());
+        let path = dir.join(&name);
+        let input = FeedbackInput {
+            year: outcome.year,
+            date: outcome.report_date,
+            unit: unit.map(|u| {
+                let unit = ws.registry.unit(u);
+                (unit.name.as_str(), unit.code.as_str())
+            }),
+            bloc: unit.map(|u| ws.registry.blocs[u.0].name.as_str()),
+            file: &record.file,
+            file_link: format!("{up}{base}{}", record.file),
+            table: tabled.map(|f| &f.table),
+            framework: unit.map(|u| ws.framework_of(u.0)),
+            issues: &issues,
+        };
+        let bytes = feedback_workbook(&input).map_err(xlsx_error(&path))?;
+        atomic_write(&path, &bytes)?;
+        written.push(path);
+        files.insert(record.file.clone(), format!("{FEEDBACK_DIR}/{name}"));
+    }
+    // Feedback from an earlier run for inputs that are now clean would mislead.
+    if let Ok(entries) = std::fs::read_dir(&dir) {
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.ends_with(".xlsx") && !used.contains(&name) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+    Ok(files)
 }
