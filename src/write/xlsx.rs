@@ -998,7 +998,7 @@ mod tests {
             "{a} {b}"
         );
         assert_ne!(a.to_lowercase(), b.to_lowercase());
-        assert_eq!(names.unique("A/B: [x]*?\\"), "A-B- -x---");
+        assert_eq!(names.unique("A/B: [x]*?\\"), "A-B- -x----");
         assert_eq!(names.unique("'quoted'"), "quoted");
         assert_eq!(names.unique("history"), "history (2)");
         assert_eq!(
