@@ -13,7 +13,33 @@ use crate::registry::{
 };
 use crate::score::{criterion_scores, totals};
 use crate::settings::Date;
-use crate::write::xlsx::{formula, num, print_setup, set_properties, Formats, FONT};
+use crate::write::xlsx::{fit_row, formula, num, print_setup, set_properties, Formats, FONT};
+
+/// Column widths of the form: code, text, maximum, score, explanation.
+const FORM_WIDTHS: [f64; 5] = [8.0, 60.0, 10.0, 11.0, 34.0];
+
+/// Excel's limit on a validation's input message, in characters.
+const PROMPT_MAX: usize = 255;
+
+/// The message shown when a score cell is selected: the range, and the
+/// criterion's scoring guide when it fits.
+fn prompt(c: &crate::registry::Criterion) -> String {
+    let range = match c.kind {
+        Kind::Deduction => format!("Nhập điểm bị trừ (số dương) từ 0 đến {}.", c.max.to_vietnamese()),
+        Kind::Bonus => format!("Nhập điểm thưởng từ 0 đến {}.", c.max.to_vietnamese()),
+        Kind::Standard => format!("Nhập điểm từ 0 đến {}.", c.max.to_vietnamese()),
+    };
+    let guide = c.guide.trim();
+    let with_guide = format!("{range} {guide}");
+    if guide.is_empty() {
+        range
+    } else if with_guide.chars().count() <= PROMPT_MAX {
+        with_guide
+    } else {
+        let room = PROMPT_MAX.saturating_sub(range.chars().count() + 2);
+        format!("{range} {}…", guide.chars().take(room).collect::<String>().trim_end())
+    }
+}
 
 /// What a form is for.
 pub struct FormSpec<'a> {
@@ -70,10 +96,12 @@ pub fn form_workbook(spec: &FormSpec) -> Result<Vec<u8>, XlsxError> {
         "(Nhập điểm vào cột \"Điểm tự chấm\"; các dòng nhóm và dòng tổng tự cộng)",
         &plain.clone().set_italic().set_align(FormatAlign::Center),
     )?;
-    for (col, (title, width)) in COLUMNS.iter().zip([8.0, 60.0, 10.0, 11.0, 34.0]).enumerate() {
+    ws.set_row_height(0, 33)?;
+    for (col, (title, width)) in COLUMNS.iter().zip(FORM_WIDTHS).enumerate() {
         ws.write_string_with_format(TABLE_HEADER_ROW, col as u16, *title, &f.header)?;
         ws.set_column_width(col as u16, width)?;
     }
+    ws.set_row_height(TABLE_HEADER_ROW, 33)?;
     let filled = spec.filled;
     let scores = filled.map(|s| criterion_scores(framework, s));
     let first = TABLE_HEADER_ROW + 1;
@@ -90,6 +118,7 @@ pub fn form_workbook(spec: &FormSpec) -> Result<Vec<u8>, XlsxError> {
         let title = f.wrap.clone().set_indent(c.depth as u8);
         let title = if c.leaf { title } else { title.set_bold() };
         ws.write_string_with_format(r, 1, &c.title, &title)?;
+        fit_row(ws, r, &[(&c.title, FORM_WIDTHS[1] - 2.0 * c.depth as f64)], 12)?;
         ws.write_number_with_format(r, 2, num(c.max), score_fmt)?;
         if c.leaf {
             match filled {
@@ -99,8 +128,8 @@ pub fn form_workbook(spec: &FormSpec) -> Result<Vec<u8>, XlsxError> {
             let max = c.max.as_f64();
             let rule = DataValidation::new()
                 .allow_decimal_number(DataValidationRule::Between(0.0, max))
-                .set_input_title("Điểm tự chấm")?
-                .set_input_message(format!("Nhập điểm từ 0 đến {}.", c.max.to_vietnamese()))?
+                .set_input_title(format!("Tiêu chí {}", c.code).chars().take(32).collect::<String>())?
+                .set_input_message(prompt(c))?
                 .set_error_title("Điểm không hợp lệ")?
                 .set_error_message(format!(
                     "Điểm tiêu chí {} phải là số từ 0 đến {}.",
@@ -145,8 +174,16 @@ pub fn form_workbook(spec: &FormSpec) -> Result<Vec<u8>, XlsxError> {
         &f.score_bold,
     )?;
     ws.write_blank(total_row, 4, &f.wrap)?;
-    let sign_row = total_row + 2;
     let center = plain.clone().set_align(FormatAlign::Center);
+    ws.merge_range(
+        total_row + 2,
+        3,
+        total_row + 2,
+        4,
+        &format!("……………, ngày …… tháng …… năm {}", spec.date.year),
+        &center.clone().set_italic(),
+    )?;
+    let sign_row = total_row + 3;
     ws.merge_range(sign_row, 3, sign_row, 4, "THỦ TRƯỞNG ĐƠN VỊ", &centered_bold)?;
     ws.merge_range(
         sign_row + 1,
@@ -159,6 +196,9 @@ pub fn form_workbook(spec: &FormSpec) -> Result<Vec<u8>, XlsxError> {
     ws.write_string_with_format(sign_row, 1, "NGƯỜI LẬP BIỂU", &centered_bold)?;
     ws.write_string_with_format(sign_row + 1, 1, "(Ký, ghi rõ họ tên)", &center.set_italic())?;
     ws.set_freeze_panes(first, 0)?;
+    if let Some(leaf) = framework.leaves().next() {
+        ws.set_selection(row_of(leaf), 3, row_of(leaf), 3)?;
+    }
     print_setup(ws, false, (TABLE_HEADER_ROW, TABLE_HEADER_ROW))?;
     let options = ProtectionOptions {
         format_columns: true,
