@@ -259,6 +259,7 @@ fn layout_sheet(ws: &mut Worksheet, input: &FeedbackInput, table: &Table, f: &Fo
         ws.set_column_width(*col as u16, width)?;
     }
     ws.write_string_with_format(header, message_col, "Vấn đề cần sửa", &f.header)?;
+    ws.set_row_height(header, 33)?;
     ws.set_column_width(message_col, MESSAGE_WIDTH)?;
     let pick = |at: (u32, u16), normal: &Format, score: bool| -> Format {
         match by_cell.get(&at).map(|(s, _)| *s) {
