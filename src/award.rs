@@ -7,11 +7,13 @@
 //! tie-break straddle a quota's edge, none of them gets that award and the
 //! places stay open: the tie is reported for the meeting to settle.
 
+use std::collections::BTreeMap;
+
 use crate::fold::fold;
 use crate::model::{Code, Issue, Points};
 use crate::read::Sheet;
 use crate::registry::{find_header, Registry, Role};
-use crate::settings::{Award, LeaderPolicy, Settings};
+use crate::settings::{Award, LeaderPolicy, NextLeader, Settings};
 
 /// The `Hình thức` of vote rows that elect next year's leader and deputy.
 pub const LEADER_VOTE: &str = "Trưởng khối";
@@ -84,62 +86,103 @@ pub fn votes_from_sheets(
                 .sheet(&sheet.name)
                 .at(row.index, col(c))
         };
-        let (bloc_name, unit_code, form) = (text(0), text(1), text(2));
-        let Some(unit) = registry.find_code(&unit_code) else {
-            issues.push(invalid(
-                1,
-                format!(
-                    "Mã đơn vị \"{unit_code}\" không có trong danh sách đơn vị; dòng phiếu bầu này không được tính."
-                ),
-            ));
-            continue;
+        let (bloc_name, unit_text, form) = (text(0), text(1), text(2));
+        let unit = match registry
+            .find_code(&unit_text)
+            .ok_or(())
+            .or_else(|_| registry.match_unit(&unit_text))
+        {
+            Ok(unit) => unit,
+            Err(nearest) => {
+                let hint = nearest.map(|n| format!(" Có phải \"{n}\"?")).unwrap_or_default();
+                issues.push(invalid(
+                    1,
+                    format!(
+                        "Mã đơn vị \"{unit_text}\" không có trong danh sách đơn vị (don-vi.xlsx); dòng phiếu bầu này không được tính.{hint} Sửa mã đơn vị rồi chạy lại."
+                    ),
+                ));
+                continue;
+            }
         };
-        if fold(&registry.blocs[unit.0].name) != fold(&bloc_name) {
+        let unit_code = registry.unit(unit).code.clone();
+        let invalid = |c: usize, message: String| invalid(c, message).unit(&unit_code);
+        let bloc = &registry.blocs[unit.0].name;
+        if !bloc_name.is_empty() && fold(bloc) != fold(&bloc_name) {
             issues.push(invalid(
                 0,
                 format!(
-                    "Đơn vị {unit_code} thuộc \"{}\", không phải \"{bloc_name}\"; dòng phiếu bầu này không được tính.",
-                    registry.blocs[unit.0].name
+                    "Đơn vị {unit_code} thuộc \"{bloc}\", không phải \"{bloc_name}\"; dòng phiếu bầu này không được tính. Sửa tên khối rồi chạy lại."
                 ),
             ));
             continue;
         }
         let form = match settings.awards.iter().find(|a| fold(&a.name) == fold(&form)) {
+            Some(a) if !applies(a, bloc) => {
+                issues.push(invalid(
+                    2,
+                    format!(
+                        "Hình thức \"{}\" không áp dụng cho \"{bloc}\" (khóa \"blocs\" của [[award]] trong thidua.toml); dòng phiếu bầu này không được tính.",
+                        a.name
+                    ),
+                ));
+                continue;
+            }
             Some(a) => a.name.clone(),
             None if fold(&form) == fold(LEADER_VOTE) => LEADER_VOTE.to_string(),
             None if fold(&form) == fold(DEPUTY_VOTE) => DEPUTY_VOTE.to_string(),
             None => {
                 issues.push(invalid(
                     2,
-                    format!("Hình thức \"{form}\" không có trong các mục [[award]] của thidua.toml, cũng không phải \"Trưởng khối\" hay \"Phó khối\"."),
+                    format!(
+                        "Hình thức \"{form}\" không có trong các mục [[award]] của thidua.toml, cũng không phải \"Trưởng khối\" hay \"Phó khối\"; dòng phiếu bầu này không được tính. Ghi đúng tên hình thức khen thưởng như trong thidua.toml."
+                    ),
                 ));
                 continue;
             }
         };
         let count = |i: usize| -> Option<u32> {
-            let t = text(i);
-            Points::parse(&t)
+            Points::parse(&text(i))
                 .filter(|(p, _)| p.0 >= 0 && p.0 % 100 == 0)
-                .map(|(p, _)| (p.0 / 100) as u32)
+                .and_then(|(p, _)| u32::try_from(p.0 / 100).ok())
         };
-        let (Some(agree), Some(total)) = (count(3), count(4)) else {
+        let Some(agree) = count(3) else {
             issues.push(invalid(
                 3,
-                "Số phiếu đồng ý và tổng số phiếu phải là số nguyên không âm.".into(),
+                format!(
+                    "Số phiếu đồng ý \"{}\" không phải số nguyên không âm; dòng phiếu bầu này không được tính.",
+                    text(3)
+                ),
             ));
             continue;
         };
-        if total == 0 || agree > total {
+        let Some(total) = count(4) else {
+            issues.push(invalid(
+                4,
+                format!(
+                    "Tổng số phiếu \"{}\" không phải số nguyên không âm; dòng phiếu bầu này không được tính.",
+                    text(4)
+                ),
+            ));
+            continue;
+        };
+        if total == 0 {
+            issues.push(invalid(
+                4,
+                "Tổng số phiếu bằng 0; dòng phiếu bầu này không được tính. Ghi số phiếu phát ra theo biên bản kiểm phiếu.".into(),
+            ));
+            continue;
+        }
+        if agree > total {
             issues.push(invalid(
                 3,
-                format!("Số phiếu không hợp lệ: {agree} phiếu đồng ý trên tổng số {total} phiếu. Kiểm tra lại biên bản kiểm phiếu."),
+                format!("Số phiếu đồng ý ({agree}) lớn hơn tổng số phiếu ({total}); dòng phiếu bầu này không được tính. Kiểm tra lại biên bản kiểm phiếu."),
             ));
             continue;
         }
         if votes.find(unit.0, unit.1, &form).is_some() {
             issues.push(invalid(
                 1,
-                format!("Đơn vị {unit_code} có hai dòng phiếu bầu cho \"{form}\"; chỉ dòng đầu được tính."),
+                format!("Đơn vị {unit_code} có hai dòng phiếu bầu cho \"{form}\"; chỉ dòng đầu được tính. Xóa dòng thừa rồi chạy lại."),
             ));
             continue;
         }
@@ -155,14 +198,28 @@ pub fn votes_from_sheets(
 }
 
 /// A unit as the award rules see it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Candidate {
+    pub code: String,
+    pub name: String,
+    /// `None` when the unit is unscored (missing or rejected).
     pub rank: Option<u32>,
     pub total: Points,
     /// Band index (0 is the highest).
     pub band: Option<usize>,
     /// Why the unit is in `Không xét`, if it is.
     pub excluded: Option<String>,
+}
+
+impl Candidate {
+    /// Scored and not in `Không xét`: may be proposed for an award.
+    pub fn eligible(&self) -> bool {
+        self.rank.is_some() && self.excluded.is_none()
+    }
+
+    fn label(&self) -> String {
+        format!("{} ({})", self.name, self.code)
+    }
 }
 
 /// Proposals of one bloc.
@@ -176,11 +233,83 @@ pub struct Proposals {
 }
 
 /// Whether `award` applies to the bloc named `bloc`.
-fn applies(award: &Award, bloc: &str) -> bool {
+pub fn applies(award: &Award, bloc: &str) -> bool {
     award.blocs.is_empty() || award.blocs.iter().any(|b| fold(b) == fold(bloc))
 }
 
-/// Applies the award rules to one bloc.
+/// Units tied after every tie-break that straddled a quota's edge: the
+/// meeting decides which of them take the places they contend for.
+#[derive(Debug, Default)]
+struct Pending {
+    members: Vec<usize>,
+    /// How many members will still hold no award once the meeting has
+    /// settled the places below.
+    unplaced: usize,
+    /// (award index, places held open for the group).
+    places: Vec<(usize, usize)>,
+}
+
+/// Why a unit reached in rank order does not take an award.
+enum Verdict {
+    Qualifies,
+    /// Silently passed over (not eligible, under `min_total` / `min_band`).
+    Fails,
+    /// Passed over for its votes; the note says why.
+    Votes(String),
+}
+
+fn verdict(
+    bloc_index: usize,
+    i: usize,
+    unit: &Candidate,
+    award: &Award,
+    min_band: Option<usize>,
+    votes: Option<&Votes>,
+) -> Verdict {
+    let qualifies = unit.eligible()
+        && award.min_total.is_none_or(|m| unit.total >= m)
+        && min_band.is_none_or(|m| unit.band.is_some_and(|b| b <= m));
+    if !qualifies {
+        return Verdict::Fails;
+    }
+    let (Some(threshold), Some(votes)) = (award.vote_threshold, votes) else {
+        return Verdict::Qualifies;
+    };
+    match votes.find(bloc_index, i, &award.name) {
+        Some(v) if threshold.reached_by(i64::from(v.agree), i64::from(v.total)) => Verdict::Qualifies,
+        Some(v) => Verdict::Votes(format!(
+            "không đủ tỷ lệ phiếu đồng ý cho \"{}\": {}/{} phiếu, cần {}",
+            award.name,
+            v.agree,
+            v.total,
+            percent(threshold)
+        )),
+        None => Verdict::Votes(format!(
+            "phieu-bau.xlsx không có dòng bỏ phiếu cho \"{}\" của đơn vị nên chưa được đề nghị",
+            award.name
+        )),
+    }
+}
+
+/// `80%`, `66,7%`.
+fn percent(share: crate::settings::Share) -> String {
+    let tenths = (u64::from(share.0) + 500) / 1000;
+    if tenths % 10 == 0 {
+        format!("{}%", tenths / 10)
+    } else {
+        format!("{},{}%", tenths / 10, tenths % 10)
+    }
+}
+
+/// Applies the award rules to one bloc (SPEC §4).
+///
+/// Awards are taken in precedence order, each from the units in rank order
+/// that qualify and hold no award yet. A group of tied units larger than the
+/// places left gets none of them; the places stay open and the group keeps
+/// its claim on the places of the following awards (the one who loses the
+/// tie at the meeting takes the next award), so later awards never go to a
+/// unit ranked below the tie at the tied units' expense. Each such group is
+/// one `award.tie` issue naming its units.
 pub fn propose(
     bloc_index: usize,
     bloc: &str,
@@ -195,139 +324,235 @@ pub fn propose(
     };
     for (i, unit) in units.iter().enumerate() {
         if let Some(reason) = &unit.excluded {
-            out.notes[i].push(format!("không xét: {reason}"));
+            out.notes[i].push(format!("không xét khen thưởng: {reason}"));
         }
     }
+    let levels: std::collections::BTreeSet<u32> = units.iter().filter_map(|u| u.rank).collect();
+    let mut pending: BTreeMap<u32, Pending> = BTreeMap::new();
     for (a, award) in settings.awards.iter().enumerate() {
         if !applies(award, bloc) {
             continue;
         }
-        let quota = settings.quota(award, bloc, units.len());
+        let mut left = settings.quota(award, bloc, units.len());
         let min_band = award
             .min_band
             .as_ref()
             .and_then(|name| settings.bands.iter().position(|b| &b.name == name));
-        let mut candidates: Vec<usize> = (0..units.len())
-            .filter(|&i| out.awards[i].is_none())
-            .filter(|&i| {
-                let u = &units[i];
-                let qualifies = u.rank.is_some()
-                    && u.excluded.is_none()
-                    && award.min_total.is_none_or(|m| u.total >= m)
-                    && min_band.is_none_or(|m| u.band.is_some_and(|b| b <= m));
-                if !qualifies {
-                    return false;
+        for &rank in &levels {
+            if left == 0 {
+                break;
+            }
+            let group = pending.get(&rank);
+            let mut newcomers = Vec::new();
+            let mut pending_qualified = 0;
+            for i in (0..units.len()).filter(|&i| units[i].rank == Some(rank) && out.awards[i].is_none()) {
+                match verdict(bloc_index, i, &units[i], award, min_band, votes) {
+                    Verdict::Qualifies if group.is_some_and(|g| g.members.contains(&i)) => pending_qualified += 1,
+                    Verdict::Qualifies => newcomers.push(i),
+                    Verdict::Fails => {}
+                    Verdict::Votes(note) => out.notes[i].push(note),
                 }
-                match (award.vote_threshold, votes) {
-                    (Some(threshold), Some(votes)) => match votes.find(bloc_index, i, &award.name) {
-                        Some(v) if threshold.reached_by(v.agree as i64, v.total as i64) => true,
-                        Some(v) => {
-                            out.notes[i].push(format!(
-                                "không đủ tỷ lệ phiếu đồng ý cho {} ({}/{})",
-                                award.name, v.agree, v.total
-                            ));
-                            false
-                        }
-                        None => false,
-                    },
-                    _ => true,
+            }
+            let claim = group.map_or(0, |g| g.unplaced.min(pending_qualified));
+            let wanted = newcomers.len() + claim;
+            if wanted == 0 {
+                continue;
+            }
+            if wanted <= left {
+                for &i in &newcomers {
+                    out.awards[i] = Some(a);
                 }
-            })
+                if claim > 0 {
+                    let g = pending.entry(rank).or_default();
+                    g.unplaced -= claim;
+                    g.places.push((a, claim));
+                }
+                left -= wanted;
+            } else {
+                let g = pending.entry(rank).or_default();
+                g.unplaced = g.unplaced + newcomers.len() - left;
+                g.members.extend(newcomers);
+                g.members.sort_unstable();
+                g.places.push((a, left));
+                left = 0;
+            }
+        }
+    }
+    for (rank, group) in &pending {
+        report_tie(bloc, *rank, group, units, settings, &mut out);
+    }
+    out
+}
+
+fn report_tie(bloc: &str, rank: u32, group: &Pending, units: &[Candidate], settings: &Settings, out: &mut Proposals) {
+    let places: Vec<String> = group
+        .places
+        .iter()
+        .map(|&(a, n)| format!("{n} suất \"{}\"", settings.awards[a].name))
+        .collect();
+    let places = places.join(", ");
+    let names: Vec<String> = group.members.iter().map(|&i| units[i].label()).collect();
+    out.issues.push(Issue::new(
+        Code::AwardTie,
+        format!(
+            "{bloc}: {} đồng hạng {rank} sau mọi tiêu chí phụ, tranh {places}. Chưa đơn vị nào trong số này được đề nghị cho các suất đó và các suất này được để trống. Hội nghị khối cần bình xét, quyết định rồi ghi kết quả vào tờ trình.",
+            names.join(", ")
+        ),
+    ));
+    for &i in &group.members {
+        let others: Vec<&str> = group
+            .members
+            .iter()
+            .filter(|&&j| j != i)
+            .map(|&j| units[j].name.as_str())
             .collect();
-        candidates.sort_by_key(|&i| (units[i].rank, i));
-        let mut filled = 0;
-        for group in candidates.chunk_by(|&x, &y| units[x].rank == units[y].rank) {
-            if filled >= quota {
-                break;
+        out.notes[i].push(format!(
+            "đồng hạng với {}, tranh {places}: chờ hội nghị khối quyết định",
+            others.join(", ")
+        ));
+    }
+}
+
+/// Next year's leader and deputy of one bloc (unit indexes), with the
+/// reasons when the policy cannot decide.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NextLeaders {
+    pub leader: Option<usize>,
+    pub deputy: Option<usize>,
+    pub issues: Vec<Issue>,
+}
+
+/// Chooses next year's leader and deputy by the policy:
+/// - rotation: the unit after this year's `Trưởng khối` in registry order
+///   (wrapping round), and the unit after it as deputy;
+/// - top: the best-ranked eligible unit, the next one as deputy;
+/// - vote: the highest share of agree votes on the `Trưởng khối` rows (and
+///   `Phó khối` rows for the deputy), reaching `vote_threshold` if set.
+///
+/// A tie, a missing current leader or missing votes leave the place empty
+/// with a `leader.undecided` warning: the meeting decides, never the tool.
+pub fn next_leaders(
+    bloc_index: usize,
+    bloc: &str,
+    roles: &[Role],
+    units: &[Candidate],
+    policy: &NextLeader,
+    votes: Option<&Votes>,
+) -> NextLeaders {
+    let n = units.len().min(roles.len());
+    let mut out = NextLeaders::default();
+    if n == 0 {
+        return out;
+    }
+    let undecided = |message: String| Issue::new(Code::LeaderUndecided, format!("{bloc}: {message}"));
+    match policy.policy {
+        LeaderPolicy::Rotation => match roles.iter().position(|r| *r == Role::Leader) {
+            Some(current) => {
+                out.leader = Some((current + 1) % n);
+                out.deputy = (n > 1).then_some((current + 2) % n);
             }
-            if filled + group.len() > quota {
-                out.issues.push(tie_issue(
-                    bloc,
-                    award,
-                    group.len(),
-                    quota - filled,
-                    units[group[0]].rank,
-                ));
-                for &i in group {
-                    out.notes[i].push(format!(
-                        "đồng hạng tại ranh giới chỉ tiêu {}: chờ hội nghị khối quyết định",
-                        award.name
-                    ));
+            None => out.issues.push(undecided(
+                "don-vi.xlsx không ghi đơn vị nào là \"Trưởng khối\" năm nay nên không luân phiên được Trưởng khối năm sau. Ghi \"Trưởng khối\" ở cột \"Vai trò\" rồi chạy lại.".into(),
+            )),
+        },
+        LeaderPolicy::Top => {
+            let mut order: Vec<usize> = (0..n).filter(|&i| units[i].eligible()).collect();
+            order.sort_by_key(|&i| (units[i].rank, i));
+            let groups: Vec<&[usize]> = order.chunk_by(|&x, &y| units[x].rank == units[y].rank).collect();
+            let tie = |group: &[usize], what: &str| {
+                let names: Vec<String> = group.iter().map(|&i| units[i].label()).collect();
+                undecided(format!(
+                    "{} đồng hạng {} nên chưa xác định được {what} năm sau theo thứ hạng. Hội nghị khối cần bầu, quyết định.",
+                    names.join(", "),
+                    units[group[0]].rank.unwrap_or(0)
+                ))
+            };
+            match groups.first() {
+                Some([only]) => {
+                    out.leader = Some(*only);
+                    match groups.get(1) {
+                        Some([second]) => out.deputy = Some(*second),
+                        Some(group) => out.issues.push(tie(group, "Phó khối")),
+                        None => {}
+                    }
                 }
-                break;
+                Some(group) => out.issues.push(tie(group, "Trưởng khối và Phó khối")),
+                None => out.issues.push(undecided(
+                    "chưa có đơn vị nào đủ điều kiện xếp hạng nên chưa chọn được Trưởng khối năm sau.".into(),
+                )),
             }
-            for &i in group {
-                out.awards[i] = Some(a);
-            }
-            filled += group.len();
+        }
+        LeaderPolicy::Vote => {
+            let Some(votes) = votes else {
+                out.issues.push(undecided(
+                    "policy = \"vote\" nhưng chưa có tệp phiếu bầu (phieu-bau.xlsx) nên chưa xác định được Trưởng khối năm sau. Sau hội nghị khối, nhập kết quả vào sheet \"Phiếu bầu\" rồi chạy lại.".into(),
+                ));
+                return out;
+            };
+            out.leader = elect(bloc_index, LEADER_VOTE, None, units, policy, votes, &undecided, &mut out.issues);
+            out.deputy = elect(bloc_index, DEPUTY_VOTE, out.leader, units, policy, votes, &undecided, &mut out.issues);
         }
     }
     out
 }
 
-fn tie_issue(bloc: &str, award: &Award, tied: usize, places: usize, rank: Option<u32>) -> Issue {
-    Issue::new(
-        Code::AwardTie,
-        format!(
-            "{bloc}: {tied} đơn vị đồng hạng {} tranh {places} suất \"{}\"; chưa đơn vị nào được đề nghị. Hội nghị khối cần bình xét, quyết định.",
-            rank.unwrap_or(0),
-            award.name
-        ),
-    )
-}
-
-/// Next year's leader and deputy (unit indexes in the bloc), by the policy.
-pub fn next_leaders(
+/// The unit with the highest share of agree votes for `form` in the bloc,
+/// if it is alone at the top and reaches the threshold.
+#[allow(clippy::too_many_arguments)]
+fn elect(
     bloc_index: usize,
-    roles: &[Role],
-    ranks: &[Option<u32>],
-    eligible: &[bool],
-    policy: LeaderPolicy,
-    votes: Option<&Votes>,
-) -> (Option<usize>, Option<usize>) {
-    let n = roles.len();
-    if n == 0 {
-        return (None, None);
+    form: &str,
+    skip: Option<usize>,
+    units: &[Candidate],
+    policy: &NextLeader,
+    votes: &Votes,
+    undecided: &dyn Fn(String) -> Issue,
+    issues: &mut Vec<Issue>,
+) -> Option<usize> {
+    let mut rows: Vec<&Vote> = votes
+        .rows
+        .iter()
+        .filter(|v| v.bloc == bloc_index && v.form == form && Some(v.unit) != skip && v.unit < units.len())
+        .collect();
+    // Higher share first: a/b > c/d ⇔ a·d > c·b (totals are never 0).
+    let share = |v: &Vote| (u64::from(v.agree), u64::from(v.total));
+    rows.sort_by(|x, y| {
+        let ((a, b), (c, d)) = (share(x), share(y));
+        (c * b).cmp(&(a * d)).then(x.unit.cmp(&y.unit))
+    });
+    let Some(first) = rows.first() else {
+        issues.push(undecided(format!(
+            "phieu-bau.xlsx không có dòng \"{form}\" nào của khối nên chưa xác định được {form} năm sau. Nhập kết quả bầu rồi chạy lại."
+        )));
+        return None;
+    };
+    let (a, b) = share(first);
+    let tied: Vec<&&Vote> = rows
+        .iter()
+        .filter(|v| {
+            let (c, d) = share(v);
+            a * d == c * b
+        })
+        .collect();
+    if tied.len() > 1 {
+        let names: Vec<String> = tied.iter().map(|v| units[v.unit].label()).collect();
+        issues.push(undecided(format!(
+            "{} có cùng tỷ lệ phiếu bầu {form} ({}/{}) nên chưa xác định được {form} năm sau. Hội nghị khối cần bầu lại.",
+            names.join(", "),
+            a,
+            b
+        )));
+        return None;
     }
-    match policy {
-        LeaderPolicy::Rotation => {
-            let current = roles.iter().position(|r| *r == Role::Leader);
-            let leader = current.map(|c| (c + 1) % n).unwrap_or(0);
-            let deputy = (n > 1).then_some((leader + 1) % n);
-            (Some(leader), deputy)
-        }
-        LeaderPolicy::Top => {
-            let mut order: Vec<usize> = (0..n).filter(|&i| eligible[i] && ranks[i].is_some()).collect();
-            order.sort_by_key(|&i| (ranks[i], i));
-            // A tie for first place is for the meeting to settle.
-            let first = order
-                .first()
-                .copied()
-                .filter(|&i| order.iter().filter(|&&j| ranks[j] == ranks[i]).count() == 1);
-            let second = first.and(order.get(1).copied());
-            (first, second)
-        }
-        LeaderPolicy::Vote => {
-            let Some(votes) = votes else { return (None, None) };
-            let best = |form: &str, skip: Option<usize>| {
-                let mut rows: Vec<&Vote> = votes
-                    .rows
-                    .iter()
-                    .filter(|v| v.bloc == bloc_index && v.form == form && Some(v.unit) != skip)
-                    .collect();
-                rows.sort_by(|a, b| (b.agree as u64 * a.total as u64).cmp(&(a.agree as u64 * b.total as u64)));
-                match rows.as_slice() {
-                    [first, second, ..]
-                        if first.agree as u64 * second.total as u64 == second.agree as u64 * first.total as u64 =>
-                    {
-                        None
-                    }
-                    [first, ..] => Some(first.unit),
-                    [] => None,
-                }
-            };
-            let leader = best(LEADER_VOTE, None);
-            (leader, best(DEPUTY_VOTE, leader))
+    if let Some(threshold) = policy.vote_threshold {
+        if !threshold.reached_by(a as i64, b as i64) {
+            issues.push(undecided(format!(
+                "{} được nhiều phiếu bầu {form} nhất ({a}/{b}) nhưng chưa đạt tỷ lệ {} theo [next_leader] vote_threshold; chưa xác định được {form} năm sau.",
+                units[first.unit].label(),
+                percent(threshold)
+            )));
+            return None;
         }
     }
+    Some(first.unit)
 }

@@ -9,8 +9,11 @@ use std::path::Path;
 
 use serde::{Deserialize, Deserializer};
 
+use crate::award::applies;
 use crate::error::Fatal;
+use crate::fold::fold;
 use crate::model::Points;
+use crate::registry::Registry;
 
 /// The default settings file written by `thidua init`, with `{{year}}` and
 /// `{{report_date}}` to fill in.
@@ -237,6 +240,9 @@ pub enum LeaderPolicy {
 #[serde(deny_unknown_fields, default)]
 pub struct NextLeader {
     pub policy: LeaderPolicy,
+    /// With `policy = "vote"`: the share of agree votes the elected leader
+    /// (and deputy) needs; without it the highest share wins.
+    pub vote_threshold: Option<Share>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -374,8 +380,25 @@ impl Settings {
         if self.bands.is_empty() {
             return Err("cần ít nhất một mục [[band]] (xếp loại)".into());
         }
+        self.check_bands()?;
         for (i, award) in self.awards.iter().enumerate() {
             let key = format!("[[award]] thứ {} (\"{}\")", i + 1, award.name);
+            if award.name.trim().is_empty() {
+                return Err(format!("{key}: khóa \"name\" để trống; cần tên hình thức khen thưởng"));
+            }
+            if let Some(j) = self.awards[..i].iter().position(|a| fold(&a.name) == fold(&award.name)) {
+                return Err(format!(
+                    "{key}: \"name\" trùng với [[award]] thứ {}; mỗi hình thức khen thưởng chỉ ghi một lần",
+                    j + 1
+                ));
+            }
+            if fold(&award.name) == fold(crate::award::LEADER_VOTE)
+                || fold(&award.name) == fold(crate::award::DEPUTY_VOTE)
+            {
+                return Err(format!(
+                    "{key}: \"name\" không được là \"Trưởng khối\" hay \"Phó khối\" (dành cho phiếu bầu khối năm sau)"
+                ));
+            }
             match (award.count, award.share) {
                 (Some(_), Some(_)) => {
                     return Err(format!("{key}: chỉ ghi một trong hai khóa \"count\" hoặc \"share\""))
@@ -396,8 +419,66 @@ impl Settings {
             for award in bloc.quotas.keys() {
                 if !self.awards.iter().any(|a| &a.name == award) {
                     return Err(format!(
-                        "[[bloc]] \"{}\": \"quotas\" nêu hình thức \"{award}\" không có trong các mục [[award]]",
-                        bloc.name
+                        "[[bloc]] \"{}\": \"quotas\" nêu hình thức \"{award}\" không có trong các mục [[award]]; cần một trong: {}",
+                        bloc.name,
+                        self.award_names()
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn award_names(&self) -> String {
+        self.awards
+            .iter()
+            .map(|a| format!("\"{}\"", a.name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// `blocs` of every [[award]] and `quotas` of every [[bloc]] must name
+    /// blocs of the registry that the award applies to.
+    pub fn check_award_blocs(&self, registry: &Registry) -> Result<(), String> {
+        let known = |name: &str| registry.blocs.iter().any(|b| fold(&b.name) == fold(name));
+        for (i, award) in self.awards.iter().enumerate() {
+            if let Some(name) = award.blocs.iter().find(|b| !known(b)) {
+                return Err(format!(
+                    "[[award]] thứ {} (\"{}\"): \"blocs\" nêu khối \"{name}\" không có trong danh sách khối của {}",
+                    i + 1,
+                    award.name,
+                    self.files.registry
+                ));
+            }
+        }
+        for bloc in &self.blocs {
+            for name in bloc.quotas.keys() {
+                if let Some(award) = self.awards.iter().find(|a| &a.name == name && !applies(a, &bloc.name)) {
+                    return Err(format!(
+                        "[[bloc]] \"{}\": \"quotas\" nêu hình thức \"{}\" nhưng khóa \"blocs\" của hình thức này không gồm khối đó",
+                        bloc.name, award.name
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Bands must be named once each and listed highest first.
+    fn check_bands(&self) -> Result<(), String> {
+        for (i, band) in self.bands.iter().enumerate() {
+            let key = format!("[[band]] thứ {} (\"{}\")", i + 1, band.name);
+            if band.name.trim().is_empty() {
+                return Err(format!("{key}: khóa \"name\" để trống; cần tên xếp loại"));
+            }
+            if let Some(j) = self.bands[..i].iter().position(|b| fold(&b.name) == fold(&band.name)) {
+                return Err(format!("{key}: \"name\" trùng với [[band]] thứ {}", j + 1));
+            }
+            if let Some(prev) = i.checked_sub(1).map(|j| &self.bands[j]) {
+                if band.min_total > prev.min_total {
+                    return Err(format!(
+                        "{key}: \"min_total\" = {} cao hơn mục xếp loại đứng trước (\"{}\", {}); các mục [[band]] cần xếp từ cao xuống thấp",
+                        band.min_total, prev.name, prev.min_total
                     ));
                 }
             }
