@@ -556,3 +556,364 @@ fn elect(
     }
     Some(first.unit)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const BASE: &str = r#"
+year = 2019
+place = "Bắc Ninh"
+letterhead = { parent = "UBND TỈNH BẮC NINH" }
+documents = { recipient = "Hội đồng Thi đua - Khen thưởng tỉnh" }
+signer = { form = "TM.", title = "TRƯỞNG KHỐI" }
+[[band]]
+name = "Xuất sắc"
+min_total = 90
+[[band]]
+name = "Tốt"
+min_total = 80
+[[band]]
+name = "Khá"
+min_total = 0
+"#;
+
+    fn settings(rest: &str) -> Settings {
+        Settings::parse(&format!("{BASE}{rest}")).expect("settings parse")
+    }
+
+    /// Units ranked as given (`None` = unscored), totals from the rank.
+    fn units(ranks: &[Option<u32>]) -> Vec<Candidate> {
+        ranks
+            .iter()
+            .enumerate()
+            .map(|(i, &rank)| Candidate {
+                code: format!("DV{:02}", i + 1),
+                name: format!("Đơn vị {}", i + 1),
+                rank,
+                total: Points(rank.map_or(0, |r| 10_000 - 100 * i64::from(r))),
+                band: rank.map(|r| usize::from(r > 10)),
+                excluded: None,
+            })
+            .collect()
+    }
+
+    fn names(p: &Proposals, s: &Settings) -> Vec<Option<String>> {
+        p.awards.iter().map(|a| a.map(|a| s.awards[a].name.clone())).collect()
+    }
+
+    const TWO_AWARDS: &str = r#"
+[[award]]
+name = "Cờ"
+count = 1
+[[award]]
+name = "Bằng khen"
+count = 2
+"#;
+
+    #[test]
+    fn awards_fill_in_precedence_and_rank_order() {
+        let s = settings(TWO_AWARDS);
+        let u = units(&[Some(3), Some(1), Some(2), Some(4), None]);
+        let p = propose(0, "K", &u, &s, None);
+        let n = names(&p, &s);
+        assert_eq!(n[1].as_deref(), Some("Cờ"));
+        assert_eq!(n[2].as_deref(), Some("Bằng khen"));
+        assert_eq!(n[0].as_deref(), Some("Bằng khen"));
+        assert_eq!(n[3], None);
+        assert_eq!(n[4], None, "an unscored unit is never proposed");
+        assert!(p.issues.is_empty());
+    }
+
+    #[test]
+    fn share_is_of_registry_members_rounded_down() {
+        let s = settings("[[award]]\nname = \"Bằng khen\"\nshare = 0.3\n");
+        // 7 members, 2 unscored: 30% of 7 = 2.1 → 2.
+        let u = units(&[Some(1), Some(2), Some(3), Some(4), Some(5), None, None]);
+        let p = propose(0, "K", &u, &s, None);
+        assert_eq!(p.awards.iter().flatten().count(), 2);
+    }
+
+    #[test]
+    fn conditions_pass_units_over() {
+        let s = settings(
+            r#"
+[[award]]
+name = "Cờ"
+count = 2
+min_total = 99
+[[award]]
+name = "Bằng khen"
+count = 5
+min_band = "Xuất sắc"
+"#,
+        );
+        // Totals 99, 98, ...; band 1 (Tốt) from rank 11 on.
+        let u = units(&[Some(1), Some(2), Some(11)]);
+        let p = propose(0, "K", &u, &s, None);
+        let n = names(&p, &s);
+        assert_eq!(n[0].as_deref(), Some("Cờ"));
+        assert_eq!(n[1].as_deref(), Some("Bằng khen"), "98 is under min_total 99");
+        assert_eq!(n[2], None, "band Tốt is under min_band Xuất sắc");
+    }
+
+    #[test]
+    fn excluded_unit_is_ranked_but_not_proposed() {
+        let s = settings(TWO_AWARDS);
+        let mut u = units(&[Some(1), Some(2)]);
+        u[0].excluded = Some("Đang bị xem xét kỷ luật".into());
+        let p = propose(0, "K", &u, &s, None);
+        let n = names(&p, &s);
+        assert_eq!(n[0], None);
+        assert_eq!(n[1].as_deref(), Some("Cờ"), "the place passes to the next unit");
+        assert!(p.notes[0][0].contains("Đang bị xem xét kỷ luật"), "{:?}", p.notes[0]);
+    }
+
+    #[test]
+    fn award_restricted_to_other_blocs_is_skipped() {
+        let s =
+            settings("[[award]]\nname = \"Bằng khen của Ban Thường vụ Tỉnh ủy\"\ncount = 2\nblocs = [\"Khối Đảng\"]\n");
+        let u = units(&[Some(1), Some(2)]);
+        assert_eq!(propose(0, "Khối Văn hóa", &u, &s, None).awards, vec![None, None]);
+        assert_eq!(propose(0, "KHỐI ĐẢNG", &u, &s, None).awards, vec![Some(0), Some(0)]);
+    }
+
+    #[test]
+    fn bloc_quota_overrides_the_count() {
+        let s = settings(&format!(
+            "{TWO_AWARDS}[[bloc]]\nname = \"K\"\nquotas = {{ \"Bằng khen\" = 3 }}\n"
+        ));
+        let u = units(&[Some(1), Some(2), Some(3), Some(4), Some(5)]);
+        let p = propose(0, "K", &u, &s, None);
+        assert_eq!(p.awards.iter().filter(|a| **a == Some(1)).count(), 3);
+        let p = propose(0, "Khác", &u, &s, None);
+        assert_eq!(p.awards.iter().filter(|a| **a == Some(1)).count(), 2);
+    }
+
+    #[test]
+    fn tie_at_the_quota_edge_leaves_the_place_open_and_names_the_units() {
+        let s = settings(TWO_AWARDS);
+        // Two units tied first for one flag; the loser of the tie keeps its
+        // claim on a certificate, so only one certificate goes further down.
+        let u = units(&[Some(1), Some(1), Some(3), Some(4)]);
+        let p = propose(0, "K", &u, &s, None);
+        let n = names(&p, &s);
+        assert_eq!(n[0], None);
+        assert_eq!(n[1], None);
+        assert_eq!(n[2].as_deref(), Some("Bằng khen"));
+        assert_eq!(n[3], None, "the second certificate is held for the tied pair");
+        assert_eq!(p.issues.len(), 1);
+        let issue = &p.issues[0];
+        assert_eq!(issue.code, Code::AwardTie);
+        assert!(issue.message.contains("Đơn vị 1 (DV01)"), "{}", issue.message);
+        assert!(issue.message.contains("Đơn vị 2 (DV02)"), "{}", issue.message);
+        assert!(issue.message.contains("1 suất \"Cờ\""), "{}", issue.message);
+        assert!(p.notes[0].iter().any(|n| n.contains("Đơn vị 2")), "{:?}", p.notes[0]);
+    }
+
+    #[test]
+    fn tie_at_a_lower_edge_does_not_pass_the_place_down() {
+        let s = settings(TWO_AWARDS);
+        let u = units(&[Some(1), Some(2), Some(3), Some(3), Some(5)]);
+        let p = propose(0, "K", &u, &s, None);
+        let n = names(&p, &s);
+        assert_eq!(n[0].as_deref(), Some("Cờ"));
+        assert_eq!(n[1].as_deref(), Some("Bằng khen"));
+        assert_eq!((n[2].clone(), n[3].clone(), n[4].clone()), (None, None, None));
+        assert_eq!(p.issues.len(), 1);
+        assert!(p.issues[0].message.contains("đồng hạng 3"), "{}", p.issues[0].message);
+    }
+
+    #[test]
+    fn tie_inside_the_quota_shares_the_award() {
+        let s = settings(TWO_AWARDS);
+        let u = units(&[Some(1), Some(2), Some(2), Some(4)]);
+        let p = propose(0, "K", &u, &s, None);
+        assert_eq!(p.awards, vec![Some(0), Some(1), Some(1), None]);
+        assert!(p.issues.is_empty());
+    }
+
+    fn votes(rows: &[(usize, &str, u32, u32)]) -> Votes {
+        Votes {
+            rows: rows
+                .iter()
+                .map(|&(unit, form, agree, total)| Vote {
+                    bloc: 0,
+                    unit,
+                    form: form.into(),
+                    agree,
+                    total,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn vote_under_the_threshold_passes_the_unit_over() {
+        let s = settings("[[award]]\nname = \"Cờ\"\ncount = 1\nvote_threshold = 0.8\n");
+        let u = units(&[Some(1), Some(2), Some(3)]);
+        let v = votes(&[(0, "Cờ", 7, 10), (1, "Cờ", 8, 10), (2, "Cờ", 10, 10)]);
+        let p = propose(0, "K", &u, &s, Some(&v));
+        assert_eq!(p.awards, vec![None, Some(0), None]);
+        assert!(
+            p.notes[0][0].contains("7/10") && p.notes[0][0].contains("80%"),
+            "{:?}",
+            p.notes[0]
+        );
+        // Without a votes file the threshold does not apply.
+        assert_eq!(propose(0, "K", &u, &s, None).awards, vec![Some(0), None, None]);
+        // A unit with no vote row is passed over, and told why.
+        let v = votes(&[(1, "Cờ", 9, 10)]);
+        let p = propose(0, "K", &u, &s, Some(&v));
+        assert_eq!(p.awards, vec![None, Some(0), None]);
+        assert!(p.notes[0][0].contains("không có dòng bỏ phiếu"), "{:?}", p.notes[0]);
+    }
+
+    fn roles(n: usize, leader: Option<usize>) -> Vec<Role> {
+        (0..n)
+            .map(|i| if Some(i) == leader { Role::Leader } else { Role::Member })
+            .collect()
+    }
+
+    fn policy(policy: LeaderPolicy) -> NextLeader {
+        NextLeader {
+            policy,
+            vote_threshold: None,
+        }
+    }
+
+    #[test]
+    fn rotation_takes_the_next_unit_and_wraps_round() {
+        let u = units(&[Some(1), Some(2), Some(3), Some(4)]);
+        let p = policy(LeaderPolicy::Rotation);
+        let next = next_leaders(0, "K", &roles(4, Some(3)), &u, &p, None);
+        assert_eq!((next.leader, next.deputy), (Some(0), Some(1)));
+        let next = next_leaders(0, "K", &roles(4, Some(1)), &u, &p, None);
+        assert_eq!((next.leader, next.deputy), (Some(2), Some(3)));
+        let next = next_leaders(0, "K", &roles(4, None), &u, &p, None);
+        assert_eq!(next.leader, None);
+        assert_eq!(next.issues[0].code, Code::LeaderUndecided);
+    }
+
+    #[test]
+    fn top_takes_the_best_eligible_unit_and_flags_a_tie() {
+        let mut u = units(&[Some(2), Some(1), Some(3), None]);
+        u[1].excluded = Some("x".into());
+        let p = policy(LeaderPolicy::Top);
+        let next = next_leaders(0, "K", &roles(4, Some(0)), &u, &p, None);
+        assert_eq!((next.leader, next.deputy), (Some(0), Some(2)));
+        let u = units(&[Some(1), Some(1), Some(3)]);
+        let next = next_leaders(0, "K", &roles(3, Some(0)), &u, &p, None);
+        assert_eq!((next.leader, next.deputy), (None, None));
+        assert!(next.issues[0].message.contains("Đơn vị 1 (DV01), Đơn vị 2 (DV02)"));
+    }
+
+    #[test]
+    fn vote_elects_leader_and_deputy() {
+        let u = units(&[Some(1), Some(2), Some(3)]);
+        let mut p = policy(LeaderPolicy::Vote);
+        let v = votes(&[
+            (0, LEADER_VOTE, 3, 10),
+            (2, LEADER_VOTE, 7, 10),
+            (2, DEPUTY_VOTE, 9, 10),
+            (1, DEPUTY_VOTE, 6, 10),
+        ]);
+        let next = next_leaders(0, "K", &roles(3, Some(0)), &u, &p, Some(&v));
+        assert_eq!(
+            (next.leader, next.deputy),
+            (Some(2), Some(1)),
+            "the leader is not also deputy"
+        );
+        p.vote_threshold = Some(crate::settings::Share(750_000));
+        let next = next_leaders(0, "K", &roles(3, Some(0)), &u, &p, Some(&v));
+        assert_eq!(next.leader, None, "7/10 is under 75%");
+        let next = next_leaders(0, "K", &roles(3, Some(0)), &u, &policy(LeaderPolicy::Vote), None);
+        assert_eq!(next.leader, None);
+        assert!(next.issues[0].message.contains("phieu-bau.xlsx"));
+    }
+
+    /// Random blocs: ranks from random totals (ties likely), random
+    /// exclusions, bands and quotas.
+    fn bloc() -> impl Strategy<Value = (Vec<Candidate>, Vec<u32>)> {
+        (
+            proptest::collection::vec(
+                (
+                    proptest::option::weighted(0.85, 0u32..6),
+                    any::<bool>(),
+                    0usize..3,
+                    0u8..10,
+                ),
+                1..14,
+            ),
+            proptest::collection::vec(0u32..5, 1..4),
+        )
+            .prop_map(|(rows, quotas)| {
+                let totals: Vec<Option<u32>> = rows.iter().map(|r| r.0).collect();
+                let units = rows
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &(total, _, _, excluded))| Candidate {
+                        code: format!("U{i}"),
+                        name: format!("Đơn vị {i}"),
+                        rank: total.map(|t| 1 + totals.iter().flatten().filter(|&&o| o > t).count() as u32),
+                        total: Points(i64::from(total.unwrap_or(0)) * 100),
+                        band: total.map(|t| usize::from(t < 3)),
+                        excluded: (excluded == 0).then(|| "x".to_string()),
+                    })
+                    .collect();
+                (units, quotas)
+            })
+    }
+
+    fn quota_settings(quotas: &[u32]) -> Settings {
+        let awards: String = quotas
+            .iter()
+            .enumerate()
+            .map(|(i, q)| {
+                let band = if i == 0 { "min_band = \"Xuất sắc\"\n" } else { "" };
+                format!("[[award]]\nname = \"A{i}\"\ncount = {q}\n{band}")
+            })
+            .collect();
+        settings(&awards)
+    }
+
+    proptest! {
+        #[test]
+        fn quotas_hold_and_ties_are_treated_alike((units, quotas) in bloc()) {
+            let s = quota_settings(&quotas);
+            let p = propose(0, "K", &units, &s, None);
+            for (a, q) in quotas.iter().enumerate() {
+                let given = p.awards.iter().filter(|x| **x == Some(a)).count();
+                prop_assert!(given <= *q as usize, "award {} given {} times, quota {}", a, given, q);
+            }
+            for (i, u) in units.iter().enumerate() {
+                if !u.eligible() {
+                    prop_assert_eq!(p.awards[i], None);
+                }
+                for (j, w) in units.iter().enumerate() {
+                    // Units alike in every way the rules see get the same award.
+                    if u.rank == w.rank && u.eligible() && w.eligible() && u.band == w.band {
+                        prop_assert_eq!(p.awards[i], p.awards[j]);
+                    }
+                }
+                // A better-ranked eligible unit never ends with less than a
+                // worse-ranked one unless it is tied and pending.
+                if let (Some(ai), true) = (p.awards[i], u.eligible()) {
+                    for (j, w) in units.iter().enumerate() {
+                        if w.eligible() && w.band == u.band && w.rank < u.rank && p.awards[j].is_some() {
+                            prop_assert!(p.awards[j] <= Some(ai));
+                        }
+                    }
+                }
+            }
+            // Input order does not matter.
+            let mut reversed = units.clone();
+            reversed.reverse();
+            let r = propose(0, "K", &reversed, &s, None);
+            let mut back = r.awards.clone();
+            back.reverse();
+            prop_assert_eq!(back, p.awards);
+        }
+    }
+}
