@@ -537,7 +537,9 @@ fn explain_toml_error(e: &toml::de::Error, input: &str) -> String {
         let key = rest.split('`').next().unwrap_or(rest);
         format!("thiếu khóa bắt buộc \"{key}\"")
     } else if let Some(rest) = detail.strip_prefix("invalid type: ") {
-        format!("kiểu giá trị không đúng ({rest})")
+        format!("kiểu giá trị không đúng ({})", serde_words(rest))
+    } else if let Some(rest) = detail.strip_prefix("invalid value: ") {
+        format!("giá trị không hợp lệ ({})", serde_words(rest))
     } else if let Some(rest) = detail.strip_prefix("unknown variant `") {
         let (value, expected) = rest.split_once('`').unwrap_or((rest, ""));
         let expected = expected
@@ -548,10 +550,51 @@ fn explain_toml_error(e: &toml::de::Error, input: &str) -> String {
     } else {
         detail.to_string()
     };
+    // Values checked by our own deserializers (shares, tie-break keys,
+    // dates) do not know their key: take it from the line of the error.
+    let detail = match key_of(e, input) {
+        Some(key) if !detail.contains(&format!("\"{key}\"")) => format!("khóa \"{key}\": {detail}"),
+        _ => detail,
+    };
     match line_of(e, input) {
         Some(line) => format!("dòng {line}: {detail}"),
         None => detail,
     }
+}
+
+/// serde's words for values and types, in Vietnamese: `integer \`-1\`,
+/// expected u32` → `số nguyên -1, cần số nguyên không âm`.
+fn serde_words(text: &str) -> String {
+    const WORDS: [(&str, &str); 12] = [
+        ("expected u32", "cần số nguyên không âm"),
+        ("expected u64", "cần số nguyên không âm"),
+        ("expected usize", "cần số nguyên không âm"),
+        ("expected i32", "cần số nguyên"),
+        ("expected i64", "cần số nguyên"),
+        ("expected f64", "cần một số"),
+        ("expected a string", "cần chuỗi trong dấu ngoặc kép"),
+        ("expected a sequence", "cần danh sách dạng [ ... ]"),
+        ("expected a boolean", "cần true hoặc false"),
+        ("floating point ", "số thập phân "),
+        ("integer ", "số nguyên "),
+        ("string ", "chuỗi "),
+    ];
+    let mut out = text.to_string();
+    for (en, vi) in WORDS {
+        out = out.replace(en, vi);
+    }
+    out.replace('`', "")
+}
+
+/// The key assigned on the line where the error starts (`a = …` gives `a`).
+fn key_of(e: &toml::de::Error, input: &str) -> Option<String> {
+    let start = e.span()?.start.min(input.len());
+    let line_start = input[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line = input[line_start..].lines().next()?;
+    let (key, _) = line.split_once('=')?;
+    let key = key.trim().trim_matches('"');
+    let simple = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+    simple.then(|| key.to_string())
 }
 
 fn line_of(e: &toml::de::Error, input: &str) -> Option<usize> {
