@@ -630,6 +630,57 @@ mod tests {
     }
 
     #[test]
+    fn every_rule_of_the_default_file_has_a_comment() {
+        let text = DEFAULT_TOML;
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let rule =
+                line.starts_with("[[award]]") || line.starts_with("[ranking]") || line.starts_with("[next_leader]");
+            let first_band = line.starts_with("[[band]]") && !lines[..i].iter().any(|l| l.starts_with("[[band]]"));
+            if rule || first_band {
+                let before = lines[..i].iter().rev().find(|l| !l.trim().is_empty()).unwrap();
+                let after = lines.get(i + 1).unwrap();
+                assert!(
+                    before.starts_with('#') || after.starts_with('#'),
+                    "line {}: {line} has no comment",
+                    i + 1
+                );
+            }
+        }
+        let s = default_settings();
+        assert_eq!(s.awards.len(), 4);
+        assert!(s.awards.iter().all(|a| a.blocs.is_empty()));
+    }
+
+    #[test]
+    fn award_rules_are_checked() {
+        let base = Settings::default_text(
+            2026,
+            Date {
+                year: 2026,
+                month: 12,
+                day: 5,
+            },
+        );
+        let err = |from: &str, to: &str| {
+            let text = base.replacen(from, to, 1);
+            assert_ne!(text, base);
+            Settings::parse(&text).unwrap_err()
+        };
+        let e = err(
+            "name = \"Bằng khen của Thủ tướng Chính phủ\"",
+            "name = \"Cờ thi đua của Chính phủ\"",
+        );
+        assert!(e.contains("trùng với [[award]] thứ 1"), "{e}");
+        let e = err("name = \"Khá\"", "name = \"Tốt\"");
+        assert!(e.contains("[[band]] thứ 3") && e.contains("trùng"), "{e}");
+        let e = err("count = 1\n", "");
+        assert!(e.contains("\"count\"") && e.contains("\"share\""), "{e}");
+        let e = err("name = \"Cờ thi đua của Chính phủ\"", "name = \"Trưởng khối\"");
+        assert!(e.contains("Trưởng khối"), "{e}");
+    }
+
+    #[test]
     fn unknown_key_names_the_key() {
         let text = Settings::default_text(
             2026,
