@@ -5,7 +5,20 @@
 //! Awards are filled in precedence order, each from the eligible units in
 //! rank order that do not hold an award yet. When units tied after every
 //! tie-break straddle a quota's edge, none of them gets that award and the
-//! places stay open: the tie is reported for the meeting to settle.
+//! places stay open: the tie is reported (`award.tie`, naming the units) for
+//! the meeting to settle. The tied group keeps a claim on the following
+//! awards for the units that will lose the tie, so a unit ranked below the
+//! tie never takes their place.
+//!
+//! Decisions the SPEC leaves open, taken here:
+//! - votes (`phieu-bau.xlsx`) apply only when the file exists; then a unit
+//!   with no vote row for an award with `vote_threshold` is passed over,
+//!   with a note saying so;
+//! - next year's leader is never guessed: with no current leader to rotate
+//!   from, a tie under `top`, or no (or tied) votes under `vote`, it stays
+//!   empty with a `leader.undecided` warning. `policy = "vote"` without a
+//!   votes file is therefore not a settings error: the run before the
+//!   meeting still ranks and proposes.
 
 use std::collections::BTreeMap;
 
@@ -327,7 +340,12 @@ pub fn propose(
             out.notes[i].push(format!("không xét khen thưởng: {reason}"));
         }
     }
-    let levels: std::collections::BTreeSet<u32> = units.iter().filter_map(|u| u.rank).collect();
+    let mut levels: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+    for (i, unit) in units.iter().enumerate() {
+        if let Some(rank) = unit.rank {
+            levels.entry(rank).or_default().push(i);
+        }
+    }
     let mut pending: BTreeMap<u32, Pending> = BTreeMap::new();
     for (a, award) in settings.awards.iter().enumerate() {
         if !applies(award, bloc) {
@@ -338,14 +356,14 @@ pub fn propose(
             .min_band
             .as_ref()
             .and_then(|name| settings.bands.iter().position(|b| &b.name == name));
-        for &rank in &levels {
+        for (&rank, at_rank) in &levels {
             if left == 0 {
                 break;
             }
             let group = pending.get(&rank);
             let mut newcomers = Vec::new();
             let mut pending_qualified = 0;
-            for i in (0..units.len()).filter(|&i| units[i].rank == Some(rank) && out.awards[i].is_none()) {
+            for &i in at_rank.iter().filter(|&&i| out.awards[i].is_none()) {
                 match verdict(bloc_index, i, &units[i], award, min_band, votes) {
                     Verdict::Qualifies if group.is_some_and(|g| g.members.contains(&i)) => pending_qualified += 1,
                     Verdict::Qualifies => newcomers.push(i),
