@@ -301,6 +301,9 @@ fn votes_decide_flags_and_leader_and_invalid_rows_are_located() {
             (PARTY_BLOC, "DG99", GOV_FLAG, 9.0, 10.0),
             (PARTY_BLOC, "DG03", "Huân chương Lao động hạng Ba", 9.0, 10.0),
             (PARTY_BLOC, "DG07", GOV_FLAG, 12.0, 10.0),
+            // Row 12: the unit is not in this bloc; row 13: no ballots.
+            (sample::CULTURE_BLOC, "DG05", PM_CERT, 5.0, 10.0),
+            (PARTY_BLOC, "DG05", PM_CERT, 0.0, 0.0),
         ],
     );
     // vote.invalid is an error: outputs are written, exit code 1.
@@ -332,6 +335,8 @@ fn votes_decide_flags_and_leader_and_invalid_rows_are_located() {
             ("phieu-bau.xlsx", "Phiếu bầu", "B9"),
             ("phieu-bau.xlsx", "Phiếu bầu", "C10"),
             ("phieu-bau.xlsx", "Phiếu bầu", "D11"),
+            ("phieu-bau.xlsx", "Phiếu bầu", "A12"),
+            ("phieu-bau.xlsx", "Phiếu bầu", "E13"),
         ]
     );
     assert!(invalid.iter().all(|i| i["severity"] == "error"));
@@ -341,6 +346,8 @@ fn votes_decide_flags_and_leader_and_invalid_rows_are_located() {
         .unwrap()
         .contains("Huân chương Lao động hạng Ba"));
     assert!(invalid[2]["message"].as_str().unwrap().contains("12"));
+    assert!(invalid[3]["message"].as_str().unwrap().contains(PARTY_BLOC));
+    assert_eq!(invalid[3]["unit"], "DG05");
 }
 
 #[test]
