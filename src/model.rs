@@ -140,6 +140,9 @@ pub enum Code {
     TextLegacyEncoding,
     AwardTie,
     VoteInvalid,
+    /// Next year's leader or deputy cannot be chosen by the policy (no
+    /// current leader to rotate from, a tie, no votes): the meeting decides.
+    LeaderUndecided,
 }
 
 impl Code {
@@ -165,6 +168,7 @@ impl Code {
             Code::TextLegacyEncoding => "text.legacy-encoding",
             Code::AwardTie => "award.tie",
             Code::VoteInvalid => "vote.invalid",
+            Code::LeaderUndecided => "leader.undecided",
         }
     }
 
@@ -176,7 +180,8 @@ impl Code {
             | Code::TotalMismatch
             | Code::FrameworkMismatch
             | Code::TextLegacyEncoding
-            | Code::AwardTie => Severity::Warning,
+            | Code::AwardTie
+            | Code::LeaderUndecided => Severity::Warning,
             _ => Severity::Error,
         }
     }

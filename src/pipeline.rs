@@ -76,6 +76,7 @@ impl Workspace {
                 )));
             }
         }
+        settings.check_award_blocs(&registry).map_err(bad_setting)?;
         let default_framework = frameworks
             .iter()
             .position(|f| f.name == crate::registry::CRITERIA_SHEET)
@@ -369,6 +370,8 @@ fn bloc_result(
         .iter()
         .enumerate()
         .map(|(u, unit)| Candidate {
+            code: unit.code.clone(),
+            name: unit.name.clone(),
             rank: unit_ranks[u],
             total: standings[u].as_ref().map(|s| s.totals.total).unwrap_or_default(),
             band: bands[u],
@@ -383,13 +386,10 @@ fn bloc_result(
         .collect();
     let proposals = propose(b, &bloc.name, &candidates, settings, votes);
     let complete = standings.iter().all(Option::is_some);
-    let eligible: Vec<bool> = candidates
-        .iter()
-        .map(|c| c.rank.is_some() && c.excluded.is_none())
-        .collect();
+    let eligible: Vec<bool> = candidates.iter().map(Candidate::eligible).collect();
     let roles: Vec<Role> = bloc.units.iter().map(|u| u.role).collect();
-    let (next_leader, next_deputy) =
-        next_leaders(b, &roles, &unit_ranks, &eligible, settings.next_leader.policy, votes);
+    let leaders = next_leaders(b, &bloc.name, &roles, &candidates, &settings.next_leader, votes);
+    let (next_leader, next_deputy) = (leaders.leader, leaders.deputy);
     let name_of = |i: Option<usize>| i.map(|i| bloc.units[i].name.clone());
     let role_holder = |role: Role| bloc.units.iter().find(|u| u.role == role).map(|u| u.name.clone());
     let mut notes = proposals.notes;
@@ -410,7 +410,8 @@ fn bloc_result(
                 UnitStatus::Rejected => unit_notes.insert(0, "bảng chấm điểm có lỗi, chưa được tính".into()),
                 UnitStatus::Scored => {
                     let rank = unit_ranks[u];
-                    if unit_ranks.iter().filter(|r| **r == rank).count() > 1 {
+                    let tie_noted = unit_notes.iter().any(|n| n.starts_with("đồng hạng"));
+                    if unit_ranks.iter().filter(|r| **r == rank).count() > 1 && !tie_noted {
                         unit_notes.push("đồng hạng".into());
                     }
                 }
@@ -449,6 +450,6 @@ fn bloc_result(
             framework: framework.name.clone(),
             units,
         },
-        proposals.issues,
+        proposals.issues.into_iter().chain(leaders.issues).collect(),
     )
 }

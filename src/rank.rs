@@ -33,21 +33,24 @@ pub fn compare(a: &Standing, b: &Standing, keys: &[TieBreak], framework: &Framew
 }
 
 /// Ranks of the given standings (`None` for unscored units): one more than
-/// the number of units strictly ahead, so tied units share a rank and the
-/// result does not depend on input order.
+/// the number of units strictly ahead, so tied units share a rank (1, 1, 3)
+/// and the result does not depend on input order. Sorts once: O(n log n).
 pub fn ranks(standings: &[Option<&Standing>], keys: &[TieBreak], framework: &Framework) -> Vec<Option<u32>> {
-    standings
+    let mut order: Vec<(usize, &Standing)> = standings
         .iter()
-        .map(|me| {
-            let me = (*me)?;
-            let ahead = standings
-                .iter()
-                .flatten()
-                .filter(|other| compare(other, me, keys, framework) == Ordering::Less)
-                .count();
-            Some(ahead as u32 + 1)
-        })
-        .collect()
+        .enumerate()
+        .filter_map(|(i, s)| s.map(|s| (i, s)))
+        .collect();
+    order.sort_by(|(_, a), (_, b)| compare(a, b, keys, framework));
+    let mut out = vec![None; standings.len()];
+    let mut rank = 0;
+    for (pos, &(i, s)) in order.iter().enumerate() {
+        if pos == 0 || compare(order[pos - 1].1, s, keys, framework) != Ordering::Equal {
+            rank = pos as u32 + 1;
+        }
+        out[i] = Some(rank);
+    }
+    out
 }
 
 /// Index of the highest band whose total and group floors the unit meets.
@@ -174,12 +177,12 @@ mod tests {
     proptest! {
         #[test]
         fn ranking_does_not_depend_on_input_order(
-            totals in proptest::collection::vec((0i64..20, 0i64..5, 0i64..3), 1..12),
+            totals in proptest::collection::vec((0i64..20, 0i64..5, 0i64..3, 0i64..3), 1..12),
             seed in any::<u64>(),
         ) {
             let f = framework();
-            let list: Vec<Standing> = totals.iter().map(|(t, s, d)| standing(t * 100, (t - s).max(0) * 100, d * 100, 0)).collect();
-            let keys = [TieBreak::Standard, TieBreak::Deduction];
+            let list: Vec<Standing> = totals.iter().map(|(t, s, d, g)| standing(t * 100, (t - s).max(0) * 100, d * 100, g * 100)).collect();
+            let keys = [TieBreak::Standard, TieBreak::Deduction, TieBreak::Group("I".into())];
             let refs: Vec<Option<&Standing>> = list.iter().map(Some).collect();
             let base = ranks(&refs, &keys, &f);
             // A deterministic shuffle from the seed.
@@ -193,6 +196,11 @@ mod tests {
             let again = ranks(&shuffled, &keys, &f);
             for (pos, &i) in order.iter().enumerate() {
                 prop_assert_eq!(again[pos], base[i]);
+            }
+            // Each rank is one more than the units strictly ahead.
+            for (i, me) in list.iter().enumerate() {
+                let ahead = list.iter().filter(|o| compare(o, me, &keys, &f) == Ordering::Less).count();
+                prop_assert_eq!(base[i], Some(ahead as u32 + 1));
             }
             // Tied units (equal on every key) always share a rank.
             for i in 0..list.len() {

@@ -9,8 +9,11 @@ use std::path::Path;
 
 use serde::{Deserialize, Deserializer};
 
+use crate::award::applies;
 use crate::error::Fatal;
+use crate::fold::fold;
 use crate::model::Points;
+use crate::registry::Registry;
 
 /// The default settings file written by `thidua init`, with `{{year}}` and
 /// `{{report_date}}` to fill in.
@@ -237,6 +240,9 @@ pub enum LeaderPolicy {
 #[serde(deny_unknown_fields, default)]
 pub struct NextLeader {
     pub policy: LeaderPolicy,
+    /// With `policy = "vote"`: the share of agree votes the elected leader
+    /// (and deputy) needs; without it the highest share wins.
+    pub vote_threshold: Option<Share>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -374,8 +380,25 @@ impl Settings {
         if self.bands.is_empty() {
             return Err("cần ít nhất một mục [[band]] (xếp loại)".into());
         }
+        self.check_bands()?;
         for (i, award) in self.awards.iter().enumerate() {
             let key = format!("[[award]] thứ {} (\"{}\")", i + 1, award.name);
+            if award.name.trim().is_empty() {
+                return Err(format!("{key}: khóa \"name\" để trống; cần tên hình thức khen thưởng"));
+            }
+            if let Some(j) = self.awards[..i].iter().position(|a| fold(&a.name) == fold(&award.name)) {
+                return Err(format!(
+                    "{key}: \"name\" trùng với [[award]] thứ {}; mỗi hình thức khen thưởng chỉ ghi một lần",
+                    j + 1
+                ));
+            }
+            if fold(&award.name) == fold(crate::award::LEADER_VOTE)
+                || fold(&award.name) == fold(crate::award::DEPUTY_VOTE)
+            {
+                return Err(format!(
+                    "{key}: \"name\" không được là \"Trưởng khối\" hay \"Phó khối\" (dành cho phiếu bầu khối năm sau)"
+                ));
+            }
             match (award.count, award.share) {
                 (Some(_), Some(_)) => {
                     return Err(format!("{key}: chỉ ghi một trong hai khóa \"count\" hoặc \"share\""))
@@ -396,8 +419,66 @@ impl Settings {
             for award in bloc.quotas.keys() {
                 if !self.awards.iter().any(|a| &a.name == award) {
                     return Err(format!(
-                        "[[bloc]] \"{}\": \"quotas\" nêu hình thức \"{award}\" không có trong các mục [[award]]",
-                        bloc.name
+                        "[[bloc]] \"{}\": \"quotas\" nêu hình thức \"{award}\" không có trong các mục [[award]]; cần một trong: {}",
+                        bloc.name,
+                        self.award_names()
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn award_names(&self) -> String {
+        self.awards
+            .iter()
+            .map(|a| format!("\"{}\"", a.name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// `blocs` of every [[award]] and `quotas` of every [[bloc]] must name
+    /// blocs of the registry that the award applies to.
+    pub fn check_award_blocs(&self, registry: &Registry) -> Result<(), String> {
+        let known = |name: &str| registry.blocs.iter().any(|b| fold(&b.name) == fold(name));
+        for (i, award) in self.awards.iter().enumerate() {
+            if let Some(name) = award.blocs.iter().find(|b| !known(b)) {
+                return Err(format!(
+                    "[[award]] thứ {} (\"{}\"): \"blocs\" nêu khối \"{name}\" không có trong danh sách khối của {}",
+                    i + 1,
+                    award.name,
+                    self.files.registry
+                ));
+            }
+        }
+        for bloc in &self.blocs {
+            for name in bloc.quotas.keys() {
+                if let Some(award) = self.awards.iter().find(|a| &a.name == name && !applies(a, &bloc.name)) {
+                    return Err(format!(
+                        "[[bloc]] \"{}\": \"quotas\" nêu hình thức \"{}\" nhưng khóa \"blocs\" của hình thức này không gồm khối đó",
+                        bloc.name, award.name
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Bands must be named once each and listed highest first.
+    fn check_bands(&self) -> Result<(), String> {
+        for (i, band) in self.bands.iter().enumerate() {
+            let key = format!("[[band]] thứ {} (\"{}\")", i + 1, band.name);
+            if band.name.trim().is_empty() {
+                return Err(format!("{key}: khóa \"name\" để trống; cần tên xếp loại"));
+            }
+            if let Some(j) = self.bands[..i].iter().position(|b| fold(&b.name) == fold(&band.name)) {
+                return Err(format!("{key}: \"name\" trùng với [[band]] thứ {}", j + 1));
+            }
+            if let Some(prev) = i.checked_sub(1).map(|j| &self.bands[j]) {
+                if band.min_total > prev.min_total {
+                    return Err(format!(
+                        "{key}: \"min_total\" = {} cao hơn mục xếp loại đứng trước (\"{}\", {}); các mục [[band]] cần xếp từ cao xuống thấp",
+                        band.min_total, prev.name, prev.min_total
                     ));
                 }
             }
@@ -456,7 +537,9 @@ fn explain_toml_error(e: &toml::de::Error, input: &str) -> String {
         let key = rest.split('`').next().unwrap_or(rest);
         format!("thiếu khóa bắt buộc \"{key}\"")
     } else if let Some(rest) = detail.strip_prefix("invalid type: ") {
-        format!("kiểu giá trị không đúng ({rest})")
+        format!("kiểu giá trị không đúng ({})", serde_words(rest))
+    } else if let Some(rest) = detail.strip_prefix("invalid value: ") {
+        format!("giá trị không hợp lệ ({})", serde_words(rest))
     } else if let Some(rest) = detail.strip_prefix("unknown variant `") {
         let (value, expected) = rest.split_once('`').unwrap_or((rest, ""));
         let expected = expected
@@ -467,10 +550,51 @@ fn explain_toml_error(e: &toml::de::Error, input: &str) -> String {
     } else {
         detail.to_string()
     };
+    // Values checked by our own deserializers (shares, tie-break keys,
+    // dates) do not know their key: take it from the line of the error.
+    let detail = match key_of(e, input) {
+        Some(key) if !detail.contains(&format!("\"{key}\"")) => format!("khóa \"{key}\": {detail}"),
+        _ => detail,
+    };
     match line_of(e, input) {
         Some(line) => format!("dòng {line}: {detail}"),
         None => detail,
     }
+}
+
+/// serde's words for values and types, in Vietnamese: `integer \`-1\`,
+/// expected u32` → `số nguyên -1, cần số nguyên không âm`.
+fn serde_words(text: &str) -> String {
+    const WORDS: [(&str, &str); 12] = [
+        ("expected u32", "cần số nguyên không âm"),
+        ("expected u64", "cần số nguyên không âm"),
+        ("expected usize", "cần số nguyên không âm"),
+        ("expected i32", "cần số nguyên"),
+        ("expected i64", "cần số nguyên"),
+        ("expected f64", "cần một số"),
+        ("expected a string", "cần chuỗi trong dấu ngoặc kép"),
+        ("expected a sequence", "cần danh sách dạng [ ... ]"),
+        ("expected a boolean", "cần true hoặc false"),
+        ("floating point ", "số thập phân "),
+        ("integer ", "số nguyên "),
+        ("string ", "chuỗi "),
+    ];
+    let mut out = text.to_string();
+    for (en, vi) in WORDS {
+        out = out.replace(en, vi);
+    }
+    out.replace('`', "")
+}
+
+/// The key assigned on the line where the error starts (`a = …` gives `a`).
+fn key_of(e: &toml::de::Error, input: &str) -> Option<String> {
+    let start = e.span()?.start.min(input.len());
+    let line_start = input[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line = input[line_start..].lines().next()?;
+    let (key, _) = line.split_once('=')?;
+    let key = key.trim().trim_matches('"');
+    let simple = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+    simple.then(|| key.to_string())
 }
 
 fn line_of(e: &toml::de::Error, input: &str) -> Option<usize> {
@@ -503,6 +627,57 @@ mod tests {
         assert_eq!(s.bands[0].min_group_share, Some(Share(850_000)));
         assert!(s.awards.len() >= 4);
         assert_eq!(s.next_leader.policy, LeaderPolicy::Rotation);
+    }
+
+    #[test]
+    fn every_rule_of_the_default_file_has_a_comment() {
+        let text = DEFAULT_TOML;
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let rule =
+                line.starts_with("[[award]]") || line.starts_with("[ranking]") || line.starts_with("[next_leader]");
+            let first_band = line.starts_with("[[band]]") && !lines[..i].iter().any(|l| l.starts_with("[[band]]"));
+            if rule || first_band {
+                let before = lines[..i].iter().rev().find(|l| !l.trim().is_empty()).unwrap();
+                let after = lines.get(i + 1).unwrap();
+                assert!(
+                    before.starts_with('#') || after.starts_with('#'),
+                    "line {}: {line} has no comment",
+                    i + 1
+                );
+            }
+        }
+        let s = default_settings();
+        assert_eq!(s.awards.len(), 4);
+        assert!(s.awards.iter().all(|a| a.blocs.is_empty()));
+    }
+
+    #[test]
+    fn award_rules_are_checked() {
+        let base = Settings::default_text(
+            2026,
+            Date {
+                year: 2026,
+                month: 12,
+                day: 5,
+            },
+        );
+        let err = |from: &str, to: &str| {
+            let text = base.replacen(from, to, 1);
+            assert_ne!(text, base);
+            Settings::parse(&text).unwrap_err()
+        };
+        let e = err(
+            "name = \"Bằng khen của Thủ tướng Chính phủ\"",
+            "name = \"Cờ thi đua của Chính phủ\"",
+        );
+        assert!(e.contains("trùng với [[award]] thứ 1"), "{e}");
+        let e = err("name = \"Khá\"", "name = \"Tốt\"");
+        assert!(e.contains("[[band]] thứ 3") && e.contains("trùng"), "{e}");
+        let e = err("count = 1\n", "");
+        assert!(e.contains("\"count\"") && e.contains("\"share\""), "{e}");
+        let e = err("name = \"Cờ thi đua của Chính phủ\"", "name = \"Trưởng khối\"");
+        assert!(e.contains("Trưởng khối"), "{e}");
     }
 
     #[test]
