@@ -1,7 +1,7 @@
 //! Text folding for matching what members type against what the registry and
 //! the framework say: case, diacritics, spacing and Unicode form are ignored.
 
-use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 use unicode_normalization::UnicodeNormalization;
 
 /// NFC form of a text: the only form written to any output.
@@ -15,22 +15,34 @@ pub fn nfc(text: &str) -> String {
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
-    for c in text.nfd() {
-        if is_combining_mark(c) {
-            continue;
-        }
-        if c.is_whitespace() || c == '\u{a0}' {
+    let mut push = |c: char, out: &mut String| {
+        if c.is_whitespace() {
             pending_space = !out.is_empty();
-            continue;
+            return;
         }
         if pending_space {
             out.push(' ');
             pending_space = false;
         }
         match c {
+            'A'..='Z' => out.push(c.to_ascii_lowercase()),
+            c if c.is_ascii() => out.push(c),
             'đ' | 'Đ' => out.push('d'),
             '–' | '—' | '‐' | '‑' => out.push('-'),
             _ => out.extend(c.to_lowercase()),
+        }
+    };
+    // Decomposing char by char (rather than a full NFD pass, which also
+    // reorders marks) is enough: every mark is dropped anyway.
+    for c in text.chars() {
+        if c.is_ascii() {
+            push(c, &mut out);
+        } else {
+            decompose_canonical(c, |d| {
+                if !is_combining_mark(d) {
+                    push(d, &mut out);
+                }
+            });
         }
     }
     out

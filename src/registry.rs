@@ -59,6 +59,9 @@ pub struct Registry {
     pub blocs: Vec<Bloc>,
     /// By unit code.
     pub excluded: BTreeMap<String, Exclusion>,
+    /// Folded names and codes → unit, built once: matching thousands of
+    /// files against thousands of units must not fold every name each time.
+    index: BTreeMap<String, UnitRef>,
 }
 
 /// Position of a unit: (bloc index, unit index within the bloc).
@@ -168,6 +171,7 @@ impl Registry {
         if registry.blocs.is_empty() {
             return Err(ref_error(&sheet.name, "danh sách đơn vị trống"));
         }
+        registry.build_index();
         if let Some(ex) = sheets.iter().find(|s| fold(&s.name) == fold(EXCLUDED_SHEET)) {
             registry.read_exclusions(ex)?;
         }
@@ -204,6 +208,30 @@ impl Registry {
         Ok(())
     }
 
+    /// A registry from its blocs and exclusions.
+    pub fn new(blocs: Vec<Bloc>, excluded: BTreeMap<String, Exclusion>) -> Registry {
+        let mut registry = Registry {
+            blocs,
+            excluded,
+            index: BTreeMap::new(),
+        };
+        registry.build_index();
+        registry
+    }
+
+    /// Codes first, then names, so a code always wins over a name that
+    /// happens to fold to the same text; the first unit of a name wins.
+    fn build_index(&mut self) {
+        let mut index = BTreeMap::new();
+        for (at, unit) in self.units() {
+            index.entry(fold(&unit.code)).or_insert(at);
+        }
+        for (at, unit) in self.units() {
+            index.entry(fold(&unit.name)).or_insert(at);
+        }
+        self.index = index;
+    }
+
     pub fn unit(&self, at: UnitRef) -> &Unit {
         &self.blocs[at.0].units[at.1]
     }
@@ -222,7 +250,10 @@ impl Registry {
     /// The unit with this code (compared folded).
     pub fn find_code(&self, code: &str) -> Option<UnitRef> {
         let key = fold(code);
-        self.units().find(|(_, u)| fold(&u.code) == key).map(|(at, _)| at)
+        self.index
+            .get(&key)
+            .copied()
+            .filter(|&at| fold(&self.unit(at).code) == key)
     }
 
     /// The unit whose name or code matches `text`, ignoring case, marks,
@@ -232,7 +263,7 @@ impl Registry {
         if key.is_empty() {
             return Err(None);
         }
-        if let Some((at, _)) = self.units().find(|(_, u)| fold(&u.name) == key || fold(&u.code) == key) {
+        if let Some(&at) = self.index.get(&key) {
             return Ok(at);
         }
         let nearest = self

@@ -287,7 +287,7 @@ pub fn registry() -> Registry {
             basis: "Điều 4 Nghị định 152/2025/NĐ-CP".into(),
         },
     );
-    Registry { blocs, excluded }
+    Registry::new(blocs, excluded)
 }
 
 /// Units of the example that have not submitted (their bloc is incomplete).

@@ -6,6 +6,7 @@
 //! [`ReadFailure`] that the pipeline reports as a `file.*` issue.
 
 pub mod table;
+pub mod xlsx;
 
 use std::io::Cursor;
 
@@ -281,7 +282,7 @@ impl Book {
     }
 }
 
-fn into_rows(cells: Vec<(u32, u32, Cell)>) -> Vec<Row> {
+pub(crate) fn into_rows(cells: Vec<(u32, u32, Cell)>) -> Vec<Row> {
     let mut rows: Vec<Row> = Vec::new();
     for (r, c, cell) in cells {
         match rows.last_mut() {

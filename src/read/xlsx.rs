@@ -1,0 +1,487 @@
+//! A direct reader for `.xlsx` / `.xlsm`, the format nearly every member
+//! sends: it inflates only the parts it needs (workbook, relationships,
+//! shared strings, the one sheet asked for) and walks their XML once,
+//! keeping only non-empty cells. Province-scale runs read thousands of
+//! these per second, so there is no dense grid, no per-event allocation,
+//! and every size is bounded before and while inflating (zip bombs, sheets
+//! claiming the whole grid, entity expansion: quick-xml never expands
+//! custom entities, and an unknown one makes the part unreadable).
+
+use std::io::{Cursor, Read};
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
+use zip::ZipArchive;
+
+use crate::fold::nfc;
+use crate::read::{into_rows, Cell, ReadFailure, Sheet};
+use crate::settings::Limits;
+
+/// An opened .xlsx package.
+pub struct XlsxBook {
+    zip: ZipArchive<Cursor<Vec<u8>>>,
+    /// (name, visible, part path) in workbook order.
+    sheets: Vec<(String, bool, String)>,
+    shared: Vec<String>,
+    /// Font name per cell style index (`s` attribute), from styles.xml.
+    style_fonts: Vec<String>,
+    max_part: u64,
+    max_cells: u64,
+}
+
+fn unreadable(what: impl std::fmt::Display) -> ReadFailure {
+    ReadFailure::Unreadable(format!("tệp .xlsx hỏng hoặc không đầy đủ ({what})"))
+}
+
+/// `xl/worksheets/../sharedStrings.xml` style targets resolved against the
+/// folder of the part that names them.
+fn resolve(base_dir: &str, target: &str) -> String {
+    if let Some(abs) = target.strip_prefix('/') {
+        return abs.to_string();
+    }
+    let mut parts: Vec<&str> = base_dir.split('/').filter(|p| !p.is_empty()).collect();
+    for seg in target.split('/') {
+        match seg {
+            ".." => {
+                parts.pop();
+            }
+            "." | "" => {}
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
+}
+
+fn attr(e: &BytesStart, name: &[u8]) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == name)
+        .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
+}
+
+impl XlsxBook {
+    /// Opens the package: checks the declared sizes against the limits and
+    /// reads the workbook, its relationships, shared strings and styles.
+    pub fn open(bytes: Vec<u8>, limits: &Limits) -> Result<XlsxBook, ReadFailure> {
+        let mut zip = ZipArchive::new(Cursor::new(bytes)).map_err(unreadable)?;
+        let max_unpacked = limits.max_unpacked_mb.saturating_mul(1024 * 1024);
+        let mut declared: u64 = 0;
+        for i in 0..zip.len() {
+            let entry = zip.by_index_raw(i).map_err(unreadable)?;
+            declared = declared.saturating_add(entry.size());
+            if entry.encrypted() {
+                return Err(ReadFailure::Encrypted);
+            }
+        }
+        if declared > max_unpacked {
+            return Err(ReadFailure::TooLarge(format!(
+                "nội dung giải nén {} MB, vượt giới hạn {} MB",
+                declared / (1024 * 1024),
+                limits.max_unpacked_mb
+            )));
+        }
+        let mut book = XlsxBook {
+            zip,
+            sheets: Vec::new(),
+            shared: Vec::new(),
+            style_fonts: Vec::new(),
+            max_part: max_unpacked,
+            max_cells: limits.max_cells,
+        };
+        let root_rels = book.relationships("_rels/.rels", "")?;
+        let workbook = root_rels
+            .iter()
+            .find(|(_, ty, _)| ty.ends_with("/officeDocument"))
+            .map(|(_, _, target)| target.clone())
+            .unwrap_or_else(|| "xl/workbook.xml".into());
+        let dir = workbook.rsplit_once('/').map(|(d, _)| d).unwrap_or("").to_string();
+        let rels_path = format!(
+            "{dir}/_rels/{}.rels",
+            workbook.rsplit('/').next().unwrap_or("workbook.xml")
+        );
+        let rels = book.relationships(&rels_path, &dir)?;
+        book.read_workbook(&workbook, &rels)?;
+        if let Some((_, _, path)) = rels.iter().find(|(_, ty, _)| ty.ends_with("/sharedStrings")) {
+            let path = path.clone();
+            book.read_shared_strings(&path)?;
+        }
+        if let Some((_, _, path)) = rels.iter().find(|(_, ty, _)| ty.ends_with("/styles")) {
+            let path = path.clone();
+            book.read_styles(&path)?;
+        }
+        Ok(book)
+    }
+
+    /// Inflates one part, bounded by the unpacked-size limit whatever its
+    /// header claims. `None` when the part does not exist.
+    fn part(&mut self, path: &str) -> Result<Option<Vec<u8>>, ReadFailure> {
+        let Some(index) = self.zip.index_for_name(path) else {
+            return Ok(None);
+        };
+        let entry = self.zip.by_index(index).map_err(|e| match e {
+            zip::result::ZipError::UnsupportedArchive(m) if m.contains("assword") => ReadFailure::Encrypted,
+            other => unreadable(other),
+        })?;
+        let mut buf = Vec::with_capacity(entry.size().min(self.max_part) as usize);
+        entry
+            .take(self.max_part + 1)
+            .read_to_end(&mut buf)
+            .map_err(|e| unreadable(format!("{path}: {e}")))?;
+        if buf.len() as u64 > self.max_part {
+            return Err(ReadFailure::TooLarge(format!(
+                "phần {path} giải nén vượt giới hạn {} MB",
+                self.max_part / (1024 * 1024)
+            )));
+        }
+        Ok(Some(buf))
+    }
+
+    /// (Id, Type, resolved Target) of a relationships part.
+    fn relationships(&mut self, path: &str, base_dir: &str) -> Result<Vec<(String, String, String)>, ReadFailure> {
+        let Some(xml) = self.part(path)? else {
+            return Ok(Vec::new());
+        };
+        let mut reader = Reader::from_reader(xml.as_slice());
+        let mut out = Vec::new();
+        loop {
+            match reader.read_event().map_err(|e| unreadable(format!("{path}: {e}")))? {
+                Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"Relationship" => {
+                    let id = attr(&e, b"Id").unwrap_or_default();
+                    let ty = attr(&e, b"Type").unwrap_or_default();
+                    let target = attr(&e, b"Target").unwrap_or_default();
+                    let external = attr(&e, b"TargetMode").is_some_and(|m| m == "External");
+                    if !external {
+                        out.push((id, ty, resolve(base_dir, &target)));
+                    }
+                }
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+
+    fn read_workbook(&mut self, path: &str, rels: &[(String, String, String)]) -> Result<(), ReadFailure> {
+        let xml = self.part(path)?.ok_or_else(|| unreadable("thiếu xl/workbook.xml"))?;
+        let mut reader = Reader::from_reader(xml.as_slice());
+        loop {
+            match reader.read_event().map_err(|e| unreadable(format!("{path}: {e}")))? {
+                Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"sheet" => {
+                    let name = attr(&e, b"name").unwrap_or_default();
+                    let visible = attr(&e, b"state").is_none_or(|s| s == "visible");
+                    let id = attr(&e, b"id").unwrap_or_default();
+                    if let Some((_, _, target)) = rels
+                        .iter()
+                        .find(|(rid, ty, _)| *rid == id && ty.ends_with("/worksheet"))
+                    {
+                        self.sheets.push((nfc(&name), visible, target.clone()));
+                    }
+                }
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn read_shared_strings(&mut self, path: &str) -> Result<(), ReadFailure> {
+        let Some(xml) = self.part(path)? else { return Ok(()) };
+        let mut reader = Reader::from_reader(xml.as_slice());
+        let mut current = String::new();
+        let (mut in_t, mut in_phonetic) = (false, false);
+        loop {
+            match reader.read_event().map_err(|e| unreadable(format!("{path}: {e}")))? {
+                Event::Start(e) => match e.local_name().as_ref() {
+                    b"t" => in_t = !in_phonetic,
+                    b"rPh" => in_phonetic = true,
+                    b"si" => current.clear(),
+                    _ => {}
+                },
+                Event::End(e) => match e.local_name().as_ref() {
+                    b"t" => in_t = false,
+                    b"rPh" => in_phonetic = false,
+                    b"si" => {
+                        if self.shared.len() as u64 >= self.max_cells {
+                            return Err(ReadFailure::TooLarge("quá nhiều chuỗi trong sharedStrings.xml".into()));
+                        }
+                        self.shared.push(nfc(&current));
+                    }
+                    _ => {}
+                },
+                Event::Empty(e) if e.local_name().as_ref() == b"si" => self.shared.push(String::new()),
+                Event::Text(t) if in_t => {
+                    current.push_str(&t.unescape().map_err(|e| unreadable(format!("{path}: {e}")))?);
+                }
+                Event::CData(t) if in_t => current.push_str(&String::from_utf8_lossy(&t)),
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn read_styles(&mut self, path: &str) -> Result<(), ReadFailure> {
+        let Some(xml) = self.part(path)? else { return Ok(()) };
+        let mut reader = Reader::from_reader(xml.as_slice());
+        let mut fonts: Vec<String> = Vec::new();
+        let mut font_ids: Vec<usize> = Vec::new();
+        let (mut in_fonts, mut in_font, mut in_xfs) = (false, false, false);
+        loop {
+            match reader.read_event().map_err(|e| unreadable(format!("{path}: {e}")))? {
+                Event::Start(e) => match e.local_name().as_ref() {
+                    b"fonts" => in_fonts = true,
+                    b"font" if in_fonts => {
+                        in_font = true;
+                        fonts.push(String::new());
+                    }
+                    b"cellXfs" => in_xfs = true,
+                    b"xf" if in_xfs => font_ids.push(attr(&e, b"fontId").and_then(|v| v.parse().ok()).unwrap_or(0)),
+                    _ => {}
+                },
+                Event::Empty(e) => match e.local_name().as_ref() {
+                    b"name" if in_font => {
+                        if let Some(last) = fonts.last_mut() {
+                            *last = attr(&e, b"val").unwrap_or_default();
+                        }
+                    }
+                    b"font" if in_fonts => fonts.push(String::new()),
+                    b"xf" if in_xfs => font_ids.push(attr(&e, b"fontId").and_then(|v| v.parse().ok()).unwrap_or(0)),
+                    _ => {}
+                },
+                Event::End(e) => match e.local_name().as_ref() {
+                    b"fonts" => in_fonts = false,
+                    b"font" => in_font = false,
+                    b"cellXfs" => in_xfs = false,
+                    _ => {}
+                },
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        self.style_fonts = font_ids
+            .into_iter()
+            .map(|id| fonts.get(id).cloned().unwrap_or_default())
+            .collect();
+        Ok(())
+    }
+
+    /// Names of the sheets in workbook order, with whether each is visible.
+    pub fn sheet_names(&self) -> Vec<(String, bool)> {
+        self.sheets.iter().map(|(n, v, _)| (n.clone(), *v)).collect()
+    }
+
+    /// The font name of a cell style index, if styles.xml names one.
+    pub fn style_font(&self, style: usize) -> Option<&str> {
+        self.style_fonts
+            .get(style)
+            .map(String::as_str)
+            .filter(|s| !s.is_empty())
+    }
+
+    /// Reads one sheet as sparse rows. `fonts` receives (row, col, style) of
+    /// every text cell whose style names a font, for legacy-encoding checks.
+    pub fn sheet(&mut self, name: &str) -> Result<(Sheet, Vec<(u32, u32, u32)>), ReadFailure> {
+        let Some((sheet_name, _, path)) = self.sheets.iter().find(|(n, _, _)| n == name).cloned() else {
+            return Err(unreadable(format!("không có sheet \"{name}\"")));
+        };
+        let xml = self
+            .part(&path)?
+            .ok_or_else(|| unreadable(format!("thiếu phần {path}")))?;
+        let mut reader = Reader::from_reader(xml.as_slice());
+        let mut cells: Vec<(u32, u32, Cell)> = Vec::new();
+        let mut styled: Vec<(u32, u32, u32)> = Vec::new();
+        let (mut row, mut col) = (0u32, 0u32);
+        let mut cell = CellState::default();
+        let mut text = String::new();
+        let mut in_value = false;
+        let err = |e: quick_xml::Error| unreadable(format!("{path}: {e}"));
+        loop {
+            match reader.read_event().map_err(err)? {
+                Event::Start(e) => match e.local_name().as_ref() {
+                    b"row" => {
+                        if let Some(r) = row_attr(&e) {
+                            row = r;
+                        }
+                        col = 0;
+                    }
+                    b"c" => {
+                        cell = CellState::start(&e, row, col);
+                        text.clear();
+                    }
+                    b"v" | b"t" => in_value = true,
+                    b"f" => cell.formula = true,
+                    _ => {}
+                },
+                Event::Empty(e) => match e.local_name().as_ref() {
+                    b"row" => {
+                        if let Some(r) = row_attr(&e) {
+                            row = r + 1;
+                        }
+                    }
+                    b"c" => {
+                        let empty = CellState::start(&e, row, col);
+                        col = empty.col + 1;
+                    }
+                    b"f" => cell.formula = true,
+                    _ => {}
+                },
+                Event::Text(t) if in_value => text.push_str(&t.unescape().map_err(err)?),
+                Event::CData(t) if in_value => text.push_str(&String::from_utf8_lossy(&t)),
+                Event::End(e) => match e.local_name().as_ref() {
+                    b"v" | b"t" => in_value = false,
+                    b"c" => {
+                        col = cell.col + 1;
+                        let value = cell.value(&text, &self.shared);
+                        if value != Cell::Empty {
+                            if cells.len() as u64 >= self.max_cells {
+                                return Err(ReadFailure::TooLarge(format!(
+                                    "sheet \"{name}\" có hơn {} ô, vượt giới hạn max_cells",
+                                    self.max_cells
+                                )));
+                            }
+                            if let (Cell::Text(_), Some(style)) = (&value, cell.style) {
+                                styled.push((cell.row, cell.col, style));
+                            }
+                            cells.push((cell.row, cell.col, value));
+                        }
+                    }
+                    b"row" => row += 1,
+                    b"sheetData" => break,
+                    _ => {}
+                },
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        cells.sort_by_key(|(r, c, _)| (*r, *c));
+        cells.dedup_by_key(|(r, c, _)| (*r, *c));
+        Ok((
+            Sheet {
+                name: sheet_name,
+                rows: into_rows(cells),
+            },
+            styled,
+        ))
+    }
+}
+
+fn row_attr(e: &BytesStart) -> Option<u32> {
+    let a = e.attributes().flatten().find(|a| a.key.local_name().as_ref() == b"r")?;
+    let n: u32 = std::str::from_utf8(&a.value).ok()?.parse().ok()?;
+    n.checked_sub(1)
+}
+
+/// Zero-based (row, col) of an A1 reference.
+fn parse_ref(r: &[u8]) -> Option<(u32, u32)> {
+    let letters = r.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    if letters == 0 || letters > 3 {
+        return None;
+    }
+    let mut col: u32 = 0;
+    for b in &r[..letters] {
+        col = col * 26 + u32::from(b.to_ascii_uppercase() - b'A' + 1);
+    }
+    let row: u32 = std::str::from_utf8(&r[letters..]).ok()?.parse().ok()?;
+    Some((row.checked_sub(1)?, col - 1))
+}
+
+/// What is known of the cell being read.
+#[derive(Default)]
+struct CellState {
+    row: u32,
+    col: u32,
+    kind: Kind,
+    style: Option<u32>,
+    formula: bool,
+}
+
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    #[default]
+    Number,
+    Shared,
+    Str,
+    Inline,
+    Bool,
+    Error,
+}
+
+impl CellState {
+    fn start(e: &BytesStart, row: u32, col: u32) -> CellState {
+        let mut state = CellState {
+            row,
+            col,
+            ..CellState::default()
+        };
+        for a in e.attributes().flatten() {
+            match a.key.local_name().as_ref() {
+                b"r" => {
+                    if let Some((r, c)) = parse_ref(&a.value) {
+                        state.row = r;
+                        state.col = c;
+                    }
+                }
+                b"t" => {
+                    state.kind = match a.value.as_ref() {
+                        b"s" => Kind::Shared,
+                        b"str" | b"d" => Kind::Str,
+                        b"inlineStr" => Kind::Inline,
+                        b"b" => Kind::Bool,
+                        b"e" => Kind::Error,
+                        _ => Kind::Number,
+                    }
+                }
+                b"s" => state.style = std::str::from_utf8(&a.value).ok().and_then(|v| v.parse().ok()),
+                _ => {}
+            }
+        }
+        state
+    }
+
+    fn value(&self, text: &str, shared: &[String]) -> Cell {
+        if text.is_empty() && self.kind != Kind::Inline {
+            return if self.formula { Cell::NoCachedValue } else { Cell::Empty };
+        }
+        match self.kind {
+            Kind::Number => match text.trim().parse::<f64>() {
+                Ok(n) => Cell::Number(n),
+                Err(_) => Cell::Text(nfc(text)),
+            },
+            Kind::Shared => match text.trim().parse::<usize>().ok().and_then(|i| shared.get(i)) {
+                Some(s) if s.is_empty() => Cell::Empty,
+                Some(s) => Cell::Text(s.clone()),
+                None => Cell::Error("#REF!".into()),
+            },
+            Kind::Str | Kind::Inline => {
+                if text.is_empty() {
+                    Cell::Empty
+                } else {
+                    Cell::Text(nfc(text))
+                }
+            }
+            Kind::Bool => Cell::Bool(text.trim() == "1"),
+            Kind::Error => Cell::Error(text.trim().to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_parse() {
+        assert_eq!(parse_ref(b"A1"), Some((0, 0)));
+        assert_eq!(parse_ref(b"D14"), Some((13, 3)));
+        assert_eq!(parse_ref(b"XFD1048576"), Some((1_048_575, 16_383)));
+        assert_eq!(parse_ref(b"1A"), None);
+    }
+
+    #[test]
+    fn targets_resolve() {
+        assert_eq!(resolve("xl", "worksheets/sheet1.xml"), "xl/worksheets/sheet1.xml");
+        assert_eq!(resolve("xl", "/xl/sharedStrings.xml"), "xl/sharedStrings.xml");
+        assert_eq!(resolve("xl/worksheets", "../sharedStrings.xml"), "xl/sharedStrings.xml");
+        assert_eq!(resolve("", "xl/workbook.xml"), "xl/workbook.xml");
+    }
+}
