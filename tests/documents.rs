@@ -482,7 +482,13 @@ fn votes_and_document_numbers_reach_the_proposal() {
 
 #[test]
 fn every_document_converts_to_pdf_with_its_text() {
-    if !have("soffice") || !have("pdftotext") {
+    // poppler's tools know `-v`, not `--version`.
+    let poppler = std::process::Command::new("pdftotext")
+        .arg("-v")
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !have("soffice") || !poppler {
         eprintln!(
             "BỎ QUA: không có soffice (LibreOffice) hoặc pdftotext (poppler) trên máy; không kiểm tra chuyển sang PDF."
         );
