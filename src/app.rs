@@ -129,6 +129,7 @@ pub fn check(ws: &Workspace) -> Result<Outcome, Fatal> {
 /// `thidua run`: the whole pipeline and every output. Returns the outcome
 /// and the files written.
 pub fn run(ws: &Workspace) -> Result<(Outcome, Vec<PathBuf>), Fatal> {
+    let wording = crate::write::docx::wording::Wording::load(&ws.dir)?;
     let processed = process(ws)?;
     let mut written = Vec::new();
     let feedback = write_feedback(ws, &processed, &mut written)?;
@@ -147,6 +148,12 @@ pub fn run(ws: &Workspace) -> Result<(Outcome, Vec<PathBuf>), Fatal> {
     let json = ws.out.join(JSON_FILE);
     atomic_write(&json, to_json(&outcome).as_bytes())?;
     written.push(json);
+    written.extend(crate::write::docx::write_documents(
+        &ws.out,
+        &outcome,
+        &ws.settings,
+        &wording,
+    )?);
     Ok((outcome, written))
 }
 

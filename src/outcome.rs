@@ -31,6 +31,21 @@ pub struct BlocResult {
     /// The framework sheet the bloc is scored on.
     pub framework: String,
     pub units: Vec<UnitResult>,
+    /// The bloc's rows of the votes file, for the documents; `None` when
+    /// there is no votes file.
+    #[serde(skip)]
+    pub votes: Option<Vec<VoteCount>>,
+}
+
+/// One vote count of a bloc meeting (a row of phieu-bau.xlsx).
+#[derive(Clone, Debug, Serialize)]
+pub struct VoteCount {
+    /// The unit's name.
+    pub unit: String,
+    /// An award name, `Trưởng khối` or `Phó khối`.
+    pub form: String,
+    pub agree: u32,
+    pub total: u32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

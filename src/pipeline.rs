@@ -449,6 +449,18 @@ fn bloc_result(
             deputy: role_holder(Role::Deputy),
             framework: framework.name.clone(),
             units,
+            votes: votes.map(|v| {
+                v.rows
+                    .iter()
+                    .filter(|r| r.bloc == b)
+                    .map(|r| crate::outcome::VoteCount {
+                        unit: bloc.units[r.unit].name.clone(),
+                        form: r.form.clone(),
+                        agree: r.agree,
+                        total: r.total,
+                    })
+                    .collect()
+            }),
         },
         proposals.issues.into_iter().chain(leaders.issues).collect(),
     )

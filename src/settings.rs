@@ -257,6 +257,13 @@ pub struct BlocSettings {
     pub signer: Option<Signer>,
     #[serde(default)]
     pub quotas: BTreeMap<String, u32>,
+    /// The báo cáo's number once the registry office gives it (`Số: 12/BC-…`);
+    /// blank in the document when absent.
+    #[serde(default)]
+    pub report_number: Option<String>,
+    /// The tờ trình's number, likewise.
+    #[serde(default)]
+    pub proposal_number: Option<String>,
 }
 
 /// A calendar date, as `thidua.toml` writes it (`2026-12-05`).

@@ -17,6 +17,9 @@ use crate::fold::nfc;
 use crate::read::{into_rows, Cell, ReadFailure, Sheet};
 use crate::settings::Limits;
 
+/// (row, col, style index) of a text cell with a style.
+pub type StyledCell = (u32, u32, u32);
+
 /// An opened .xlsx package.
 pub struct XlsxBook {
     zip: ZipArchive<Cursor<Vec<u8>>>,
@@ -280,7 +283,7 @@ impl XlsxBook {
 
     /// Reads one sheet as sparse rows. `fonts` receives (row, col, style) of
     /// every text cell whose style names a font, for legacy-encoding checks.
-    pub fn sheet(&mut self, name: &str) -> Result<(Sheet, Vec<(u32, u32, u32)>), ReadFailure> {
+    pub fn sheet(&mut self, name: &str) -> Result<(Sheet, Vec<StyledCell>), ReadFailure> {
         let Some((sheet_name, _, path)) = self.sheets.iter().find(|(n, _, _)| n == name).cloned() else {
             return Err(unreadable(format!("không có sheet \"{name}\"")));
         };
@@ -289,7 +292,7 @@ impl XlsxBook {
             .ok_or_else(|| unreadable(format!("thiếu phần {path}")))?;
         let mut reader = Reader::from_reader(xml.as_slice());
         let mut cells: Vec<(u32, u32, Cell)> = Vec::new();
-        let mut styled: Vec<(u32, u32, u32)> = Vec::new();
+        let mut styled: Vec<StyledCell> = Vec::new();
         let (mut row, mut col) = (0u32, 0u32);
         let mut cell = CellState::default();
         let mut text = String::new();

@@ -3,6 +3,7 @@
 //! hands them to [`atomic_write`], so an interrupted run leaves each output
 //! either as it was or whole.
 
+pub mod docx;
 pub mod feedback;
 pub mod forms;
 pub mod json;

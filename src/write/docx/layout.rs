@@ -1,0 +1,263 @@
+//! The building blocks of a document in the layout of Nghị định 30/2020
+//! (Appendix I): page, runs, paragraphs, the letterhead, tables and the
+//! foot. Every run carries its font and size, so nothing depends on Word's
+//! defaults.
+
+use docx_rs::{
+    AlignmentType, BorderType, Docx, Header, InstrPAGE, InstrText, LineSpacing, LineSpacingType, PageMargin, Paragraph,
+    ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Run, RunFonts, SpecialIndentType, Table, TableBorder,
+    TableBorderPosition, TableBorders, TableCell, TableLayoutType, TableRow, VAlignType, WidthType,
+};
+
+use super::package::HEADER_ROW_HEIGHT;
+
+pub const FONT: &str = "Times New Roman";
+
+/// A4 portrait, in twips (1/20 pt; 1 mm ≈ 56.7 twips).
+pub const PAGE_WIDTH: u32 = 11_906;
+pub const PAGE_HEIGHT: u32 = 16_838;
+/// Margins inside Nghị định 30's ranges: top and bottom 20 mm, left 30 mm,
+/// right 15 mm.
+pub const MARGIN_TOP: i32 = 1_134;
+pub const MARGIN_BOTTOM: i32 = 1_134;
+pub const MARGIN_LEFT: i32 = 1_701;
+pub const MARGIN_RIGHT: i32 = 851;
+/// The width between the margins.
+pub const TEXT_WIDTH: usize = (PAGE_WIDTH as i32 - MARGIN_LEFT - MARGIN_RIGHT) as usize;
+/// First-line indent of body paragraphs: 1.2 cm (Nghị định 30: 1–1.27 cm).
+pub const FIRST_LINE: i32 = 680;
+/// Space after a body paragraph: 6 pt.
+pub const PARAGRAPH_AFTER: u32 = 120;
+
+/// Letterhead and foot columns (twips): they add up to [`TEXT_WIDTH`].
+pub const LEFT_COLUMN: usize = 4_000;
+pub const RIGHT_COLUMN: usize = TEXT_WIDTH - LEFT_COLUMN;
+
+/// Font size, weight and style of a run.
+#[derive(Clone, Copy, Debug)]
+pub struct Look {
+    /// Points.
+    pub size: usize,
+    pub bold: bool,
+    pub italic: bool,
+    pub underline: bool,
+}
+
+impl Look {
+    pub const fn pt(size: usize) -> Look {
+        Look {
+            size,
+            bold: false,
+            italic: false,
+            underline: false,
+        }
+    }
+    pub const fn bold(mut self) -> Look {
+        self.bold = true;
+        self
+    }
+    pub const fn italic(mut self) -> Look {
+        self.italic = true;
+        self
+    }
+    pub const fn underline(mut self) -> Look {
+        self.underline = true;
+        self
+    }
+}
+
+/// Times New Roman for every script slot.
+pub fn fonts() -> RunFonts {
+    RunFonts::new().ascii(FONT).hi_ansi(FONT).cs(FONT).east_asia(FONT)
+}
+
+/// An empty run with the look's font, size and style.
+fn styled(look: Look) -> Run {
+    let mut run = Run::new().fonts(fonts()).size(look.size * 2);
+    if look.bold {
+        run = run.bold();
+    }
+    if look.italic {
+        run = run.italic();
+    }
+    if look.underline {
+        run = run.underline("single");
+    }
+    run
+}
+
+pub fn run(text: &str, look: Look) -> Run {
+    styled(look).add_text(text)
+}
+
+/// A paragraph with single line spacing, no space around, and the look on
+/// its mark (so an empty paragraph has the right height).
+pub fn paragraph(align: AlignmentType, look: Look) -> Paragraph {
+    let mut p = Paragraph::new()
+        .align(align)
+        .fonts(fonts())
+        .size(look.size * 2)
+        .line_spacing(spacing(0, 0));
+    if look.bold {
+        p = p.bold();
+    }
+    if look.italic {
+        p = p.italic();
+    }
+    p
+}
+
+pub fn spacing(before: u32, after: u32) -> LineSpacing {
+    LineSpacing::new()
+        .before(before)
+        .after(after)
+        .line(240)
+        .line_rule(LineSpacingType::Auto)
+}
+
+/// One line of text.
+pub fn line(text: &str, align: AlignmentType, look: Look) -> Paragraph {
+    paragraph(align, look).add_run(run(text, look))
+}
+
+/// A justified body paragraph with a first-line indent and 6 pt after.
+pub fn body(text: &str, look: Look) -> Paragraph {
+    line(text, AlignmentType::Both, look)
+        .indent(None, Some(SpecialIndentType::FirstLine(FIRST_LINE)), None, None)
+        .line_spacing(spacing(0, PARAGRAPH_AFTER))
+}
+
+/// A short centred rule `length` twips long in a column `width` wide: an
+/// empty, 2 pt high paragraph with a top border.
+pub fn rule(width: usize, length: usize) -> Paragraph {
+    let side = (width.saturating_sub(length) / 2) as i32;
+    let mut p = paragraph(AlignmentType::Center, Look::pt(2))
+        .indent(Some(side), None, Some(side), None)
+        .line_spacing(
+            LineSpacing::new()
+                .before(0)
+                .after(0)
+                .line(40)
+                .line_rule(LineSpacingType::Exact),
+        );
+    // Only the top border: docx-rs's default borders box the paragraph.
+    p.property = p.property.set_borders(
+        ParagraphBorders::with_empty().set(
+            ParagraphBorder::new(ParagraphBorderPosition::Top)
+                .val(BorderType::Single)
+                .size(6)
+                .space(0)
+                .color("000000"),
+        ),
+    );
+    p
+}
+
+/// A4 portrait, the margins, and Times New Roman 14 as the default style;
+/// page numbers centred in the header from page 2 on.
+pub fn page(created: &str) -> Docx {
+    Docx::new()
+        .page_size(PAGE_WIDTH, PAGE_HEIGHT)
+        .page_margin(
+            PageMargin::new()
+                .top(MARGIN_TOP)
+                .bottom(MARGIN_BOTTOM)
+                .left(MARGIN_LEFT)
+                .right(MARGIN_RIGHT)
+                .header(567)
+                .footer(567)
+                .gutter(0),
+        )
+        .default_fonts(fonts())
+        .default_size(28)
+        .header(Header::new().add_paragraph(page_number()))
+        .first_header(Header::new().add_paragraph(paragraph(AlignmentType::Center, Look::pt(13))))
+        .created_at(created)
+        .updated_at(created)
+}
+
+/// The PAGE field, centred, 13 pt.
+fn page_number() -> Paragraph {
+    let look = Look::pt(13);
+    paragraph(AlignmentType::Center, look)
+        .add_run(styled(look).add_field_char(docx_rs::FieldCharType::Begin, false))
+        .add_run(styled(look).add_instr_text(InstrText::PAGE(InstrPAGE::new())))
+        .add_run(styled(look).add_field_char(docx_rs::FieldCharType::Separate, false))
+        .add_run(run("2", look))
+        .add_run(styled(look).add_field_char(docx_rs::FieldCharType::End, false))
+}
+
+/// A table cell of a fixed width holding `paragraphs`.
+pub fn cell(width: usize, paragraphs: Vec<Paragraph>) -> TableCell {
+    paragraphs
+        .into_iter()
+        .fold(TableCell::new().width(width, WidthType::Dxa), TableCell::add_paragraph)
+}
+
+/// A borderless table of fixed columns (letterhead, foot).
+pub fn borderless(grid: &[usize], rows: Vec<TableRow>) -> Table {
+    Table::without_borders(rows)
+        .set_grid(grid.to_vec())
+        .width(grid.iter().sum(), WidthType::Dxa)
+        .layout(TableLayoutType::Fixed)
+        .set_borders(TableBorders::with_empty())
+        .margins(docx_rs::TableCellMargins::new().margin(0, 57, 0, 57))
+}
+
+/// A data table: 0.5 pt borders, fixed columns, a header row repeated on
+/// every page, rows that do not split across pages.
+pub fn data_table(columns: &[(&str, usize)], rows: Vec<Vec<(String, AlignmentType)>>, look: Look) -> Table {
+    let grid: Vec<usize> = columns.iter().map(|(_, w)| *w).collect();
+    let header = TableRow::new(
+        columns
+            .iter()
+            .map(|(title, width)| {
+                cell(*width, vec![line(title, AlignmentType::Center, look.bold())]).vertical_align(VAlignType::Center)
+            })
+            .collect(),
+    )
+    .row_height(HEADER_ROW_HEIGHT as f32)
+    .height_rule(docx_rs::HeightRule::AtLeast)
+    .cant_split();
+    let mut table_rows = vec![header];
+    for row in rows {
+        let cells = row
+            .into_iter()
+            .zip(&grid)
+            .map(|((text, align), width)| {
+                cell(*width, vec![line(&text, align, look)]).vertical_align(VAlignType::Center)
+            })
+            .collect();
+        table_rows.push(TableRow::new(cells).cant_split());
+    }
+    let borders = [
+        TableBorderPosition::Top,
+        TableBorderPosition::Left,
+        TableBorderPosition::Bottom,
+        TableBorderPosition::Right,
+        TableBorderPosition::InsideH,
+        TableBorderPosition::InsideV,
+    ]
+    .into_iter()
+    .fold(TableBorders::with_empty(), |b, pos| {
+        b.set(
+            TableBorder::new(pos)
+                .border_type(BorderType::Single)
+                .size(4)
+                .color("000000"),
+        )
+    });
+    Table::new(table_rows)
+        .set_grid(grid.clone())
+        .width(grid.iter().sum(), WidthType::Dxa)
+        .layout(TableLayoutType::Fixed)
+        .set_borders(borders)
+        .margins(docx_rs::TableCellMargins::new().margin(28, 57, 28, 57))
+}
+
+/// A row of a data table whose one cell spans every column.
+pub fn spanning_row(text: &str, width: usize, columns: usize, look: Look) -> TableRow {
+    TableRow::new(vec![
+        cell(width, vec![line(text, AlignmentType::Center, look)]).grid_span(columns)
+    ])
+}
