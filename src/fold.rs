@@ -2,11 +2,17 @@
 //! the framework say: case, diacritics, spacing and Unicode form are ignored.
 
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 /// NFC form of a text: the only form written to any output.
 pub fn nfc(text: &str) -> String {
-    text.nfc().collect()
+    // Nearly all text is already NFC: the quick check settles it without
+    // decomposing and recomposing every character.
+    if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        text.to_owned()
+    } else {
+        text.nfc().collect()
+    }
 }
 
 /// Folded key: no diacritics, `đ` as `d`, lower case, dashes unified, runs of
