@@ -199,16 +199,46 @@ pub struct Processed {
     pub feedback: Vec<Feedback>,
 }
 
+/// Told how reading goes, so a front end can draw a progress bar. Called
+/// from worker threads; every method has an empty default.
+pub trait Progress: Sync {
+    /// Reading starts: `files` inputs (ignored ones included) to go.
+    fn start(&self, _files: usize) {}
+    /// One input (path relative to the working folder) is read and checked.
+    fn file_done(&self, _rel: &str) {}
+    /// Reading is over (scoring, ranking and writing follow).
+    fn finish(&self) {}
+}
+
+/// No progress reporting.
+pub struct Silent;
+
+impl Progress for Silent {}
+
 /// Runs every stage up to the awards. Writes nothing.
 pub fn process(ws: &Workspace) -> Result<Processed, Fatal> {
+    process_with(ws, &Silent)
+}
+
+/// [`process`], telling `progress` about each file read.
+pub fn process_with(ws: &Workspace, progress: &dyn Progress) -> Result<Processed, Fatal> {
     let files = discover(&ws.dir, &ws.settings.files.submissions, &ws.out)?;
+    progress.start(files.len());
     let ctx = Context {
         registry: &ws.registry,
         frameworks: &ws.frameworks,
         bloc_framework: &ws.bloc_framework,
         year: ws.settings.year,
     };
-    let evaluated: Vec<Evaluated> = files.into_par_iter().map(|f| evaluate(f, &ctx, ws)).collect();
+    let evaluated: Vec<Evaluated> = files
+        .into_par_iter()
+        .map(|f| {
+            let e = evaluate(f, &ctx, ws);
+            progress.file_done(&e.file.rel);
+            e
+        })
+        .collect();
+    progress.finish();
     let (votes, vote_issues) = load_votes(ws)?;
     Ok(merge(ws, evaluated, votes.as_ref(), vote_issues))
 }
