@@ -155,8 +155,20 @@ fn evaluate(file: InputFile, ctx: &Context, ws: &Workspace) -> Evaluated {
         }
     };
     let sha256 = hex(&Sha256::digest(&bytes));
-    let rel = file.rel.clone();
-    let result = catch_unwind(AssertUnwindSafe(|| match read::open(bytes, &ws.settings.limits) {
+    let result = evaluate_bytes(&file.rel, bytes, ctx, &ws.settings.limits);
+    Evaluated {
+        file,
+        sha256: Some(sha256),
+        result: Some(result),
+    }
+}
+
+/// Reads and validates one workbook's bytes as the pipeline does for a
+/// file at `rel`; a panic inside a reader becomes `file.unreadable`. The
+/// entry point of the fuzzing harness (tests/fuzz.rs).
+pub fn evaluate_bytes(rel: &str, bytes: Vec<u8>, ctx: &Context, limits: &crate::settings::Limits) -> Validated {
+    let rel = rel.to_string();
+    catch_unwind(AssertUnwindSafe(|| match read::open(bytes, limits) {
         Ok(book) => validate(&rel, book, ctx),
         Err(failure) => Validated {
             unit: None,
@@ -173,12 +185,7 @@ fn evaluate(file: InputFile, ctx: &Context, ws: &Workspace) -> Evaluated {
             &ReadFailure::Unreadable("trình đọc gặp lỗi không lường trước với nội dung tệp".into()),
         )],
         table: None,
-    });
-    Evaluated {
-        file,
-        sha256: Some(sha256),
-        result: Some(result),
-    }
+    })
 }
 
 fn hex(bytes: &[u8]) -> String {
