@@ -94,3 +94,26 @@ Hãy đóng tệp {name} rồi chạy lại; nếu vẫn lỗi, chọn thư mụ
         _ => format!("lỗi hệ thống ({e})"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Error, ErrorKind};
+
+    #[test]
+    fn a_locked_output_says_to_close_it() {
+        let e = Fatal::write(Path::new("out/tong-hop.xlsx"), Error::from(ErrorKind::PermissionDenied));
+        let text = e.to_string();
+        assert!(text.starts_with("Không ghi được out"), "{text}");
+        assert!(text.contains("đóng tệp tong-hop.xlsx rồi chạy lại"), "{text}");
+    }
+
+    #[test]
+    fn other_write_failures_are_explained_without_the_close_hint() {
+        let full = Fatal::write(Path::new("a.json"), Error::from(ErrorKind::StorageFull)).to_string();
+        assert!(full.contains("ổ đĩa đã đầy"), "{full}");
+        assert!(!full.contains("đóng tệp"), "{full}");
+        let own = Fatal::write(Path::new("a.xlsx"), "tên sheet quá dài").to_string();
+        assert!(own.ends_with("tên sheet quá dài."), "{own}");
+    }
+}

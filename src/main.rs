@@ -272,6 +272,7 @@ impl Bar {
 impl Progress for Bar {
     fn start(&self, files: usize) {
         self.0.set_length(files as u64);
+        self.0.tick();
     }
 
     fn file_done(&self, rel: &str) {

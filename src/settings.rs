@@ -483,7 +483,10 @@ fn explain_toml_error(e: &toml::de::Error, input: &str) -> String {
         format!("giá trị \"{value}\" không hợp lệ; cần một trong: {expected}")
     } else if detail.starts_with("duplicate key") {
         "khóa này được ghi hai lần; chỉ giữ một dòng".to_string()
-    } else if detail.starts_with("invalid value") || detail.contains("không") {
+    } else if let Some(rest) = detail.strip_prefix("invalid value: ") {
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        format!("giá trị {} không hợp lệ; cần {}", type_name(found), type_name(expected))
+    } else if detail.contains("không") {
         // Our own deserializers already speak Vietnamese.
         detail.to_string()
     } else {
@@ -565,7 +568,8 @@ fn type_name(text: &str) -> String {
     };
     let name = match kind {
         "string" | "a string" => "chữ trong dấu nháy kép",
-        "integer" | "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" | "usize" => "số nguyên",
+        "integer" | "i8" | "i16" | "i32" | "i64" => "số nguyên",
+        "u8" | "u16" | "u32" | "u64" | "usize" => "số nguyên không âm",
         "float" | "f32" | "f64" => "số",
         "boolean" | "a boolean" => "true hoặc false",
         "sequence" | "a sequence" => "danh sách [ … ]",

@@ -312,6 +312,40 @@ fn summary_counts_units_and_says_where_outputs_are_without_escape_codes() {
     assert!(stdout(&quiet).is_empty() && stderr(&quiet).is_empty());
 }
 
+/// Runs `thidua args` on a pseudo-terminal with util-linux `script`;
+/// `None` when `script` is absent.
+fn on_terminal(args: &[&str]) -> Option<(i32, String)> {
+    let probe = Command::new("script").arg("--version").output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        eprintln!("SKIP: util-linux `script` is not installed; the progress bar on a terminal is not checked");
+        return None;
+    }
+    let line = std::iter::once(env!("CARGO_BIN_EXE_thidua"))
+        .chain(args.iter().copied())
+        .map(|a| format!("'{a}'"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let out = Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .output()
+        .unwrap();
+    Some((code(&out), String::from_utf8_lossy(&out.stdout).into_owned()))
+}
+
+#[test]
+fn progress_bar_is_drawn_on_a_terminal_unless_quiet() {
+    let (_tmp, dir) = sample_folder();
+    let Some((status, screen)) = on_terminal(&["check", dir.to_str().unwrap()]) else {
+        return;
+    };
+    assert_eq!(status, 0, "{screen}");
+    assert!(screen.contains("Đang đọc") && screen.contains("/33 tệp"), "{screen}");
+    assert!(screen.contains("33 đã chấm điểm"), "{screen}");
+    let (status, screen) = on_terminal(&["check", "-q", dir.to_str().unwrap()]).unwrap();
+    assert_eq!(status, 0);
+    assert!(screen.is_empty(), "{screen:?}");
+}
+
 #[test]
 fn output_folder_inside_submissions_is_refused() {
     let (_tmp, dir) = sample_folder();
