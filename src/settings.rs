@@ -447,10 +447,11 @@ fn explain_toml_error(e: &toml::de::Error, input: &str) -> String {
     let detail = e.message().trim();
     let place = e.span().map(|span| Place::at(input, span.start));
     let key = place.as_ref().and_then(|p| p.key.clone());
+    // serde quotes names in backticks, which a name may itself hold: split
+    // at "`, expected " rather than at the next backtick.
     let detail = if let Some(rest) = detail.strip_prefix("unknown field `") {
-        let (key, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let (key, expected) = split_quoted(rest);
         let expected = expected
-            .trim_start_matches(", expected ")
             .trim_start_matches("one of ")
             .replace('`', "\"")
             .replace(" or ", " hoặc ");
@@ -474,9 +475,8 @@ fn explain_toml_error(e: &toml::de::Error, input: &str) -> String {
         };
         format!("giá trị là {}, nhưng cần {expected}", type_name(found))
     } else if let Some(rest) = detail.strip_prefix("unknown variant `") {
-        let (value, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let (value, expected) = split_quoted(rest);
         let expected = expected
-            .trim_start_matches(", expected ")
             .trim_start_matches("one of ")
             .replace('`', "\"")
             .replace(" or ", " hoặc ");
@@ -508,6 +508,15 @@ fn explain_toml_error(e: &toml::de::Error, input: &str) -> String {
         detail
     } else {
         format!("{}: {detail}", location.join(", "))
+    }
+}
+
+/// `name`, expected …` → (`name`, `…`); serde's quoting, split where the
+/// quote closes before ", expected" (a name may hold a backtick).
+fn split_quoted(rest: &str) -> (&str, &str) {
+    match rest.split_once("`, expected ") {
+        Some((name, expected)) => (name, expected),
+        None => (rest.strip_suffix('`').unwrap_or(rest), ""),
     }
 }
 
