@@ -6,14 +6,14 @@ use std::path::{Path, PathBuf};
 use crate::error::Fatal;
 use crate::fold::slug;
 use crate::outcome::Outcome;
-use crate::pipeline::{process, Processed, Workspace};
+use crate::pipeline::{process_with, Processed, Progress, Silent, Workspace};
 use crate::sample;
 use crate::settings::{Date, Settings, FILE_NAME};
 use crate::write::feedback::{feedback_workbook, FeedbackInput};
 use crate::write::forms::{criteria_workbook, form_workbook, registry_workbook, FormSpec};
 use crate::write::json::to_json;
 use crate::write::xlsx::{summary_workbook, SummaryInput};
-use crate::write::{atomic_write, write_new};
+use crate::write::{atomic_write, check_out_folder, clean_stale_temps, write_new};
 
 /// Outputs' names under `out/` (SPEC §5).
 pub const SUMMARY_FILE: &str = "tong-hop.xlsx";
@@ -89,6 +89,7 @@ pub fn init(dir: &Path, with_sample: bool, today: Date) -> Result<Vec<PathBuf>, 
 
 /// `thidua forms`: one blank form per registry unit, under `out/bieu-mau/`.
 pub fn forms(ws: &Workspace) -> Result<Vec<PathBuf>, Fatal> {
+    prepare_out(ws)?;
     let date = ws.settings.report_date();
     let mut written = Vec::new();
     for (b, bloc) in ws.registry.blocs.iter().enumerate() {
@@ -121,16 +122,36 @@ pub fn unit_file_stem(name: &str, code: &str) -> String {
     format!("{}-{}", slug(name), slug(code))
 }
 
+/// Before writing under `out/`: refuses an output folder inside the
+/// submissions folder and removes temporary files a killed run left.
+fn prepare_out(ws: &Workspace) -> Result<(), Fatal> {
+    let submissions = ws.dir.join(&ws.settings.files.submissions);
+    check_out_folder(&ws.out, &submissions)?;
+    clean_stale_temps(&ws.out, &submissions);
+    Ok(())
+}
+
 /// `thidua check`: reads and validates everything, writes nothing.
 pub fn check(ws: &Workspace) -> Result<Outcome, Fatal> {
-    Ok(process(ws)?.outcome)
+    check_with(ws, &Silent)
+}
+
+/// [`check`], telling `progress` about each file read.
+pub fn check_with(ws: &Workspace, progress: &dyn Progress) -> Result<Outcome, Fatal> {
+    Ok(process_with(ws, progress)?.outcome)
 }
 
 /// `thidua run`: the whole pipeline and every output. Returns the outcome
 /// and the files written.
 pub fn run(ws: &Workspace) -> Result<(Outcome, Vec<PathBuf>), Fatal> {
+    run_with(ws, &Silent)
+}
+
+/// [`run`], telling `progress` about each file read.
+pub fn run_with(ws: &Workspace, progress: &dyn Progress) -> Result<(Outcome, Vec<PathBuf>), Fatal> {
     let wording = crate::write::docx::wording::Wording::load(&ws.dir)?;
-    let processed = process(ws)?;
+    prepare_out(ws)?;
+    let processed = process_with(ws, progress)?;
     let mut written = Vec::new();
     let feedback = write_feedback(ws, &processed, &mut written)?;
     let Processed { outcome, .. } = processed;

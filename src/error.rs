@@ -24,8 +24,11 @@ pub enum Fatal {
         message: String,
     },
 
-    #[error("Không ghi được {}: {message}", path.display())]
+    #[error("Không ghi được {}: {message}.", path.display())]
     Write { path: PathBuf, message: String },
+
+    #[error("Thư mục kết quả {} nằm trong thư mục tệp nộp {}; kết quả sẽ bị đọc lại như tệp nộp. Chọn thư mục khác bằng --out.", out.display(), submissions.display())]
+    OutInsideInputs { out: PathBuf, submissions: PathBuf },
 
     #[error("{} đã có sẵn; thidua không ghi đè tệp có sẵn. Chọn thư mục khác hoặc xóa tệp đó trước.", .0.display())]
     Exists(PathBuf),
@@ -45,15 +48,72 @@ impl Fatal {
         }
     }
 
-    /// A failure writing `path`. On Windows a file open in Excel or Word
-    /// cannot be replaced: say so.
-    pub fn write(path: &Path, e: impl std::fmt::Display) -> Fatal {
+    /// A failure writing `path`, explained in Vietnamese. An I/O error is
+    /// classified: on Windows a file open in Excel or Word cannot be
+    /// replaced, and the message says to close it and run again. Any other
+    /// error (a writer's own) is quoted.
+    pub fn write<E: std::fmt::Display + 'static>(path: &Path, e: E) -> Fatal {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.display().to_string());
+        let message = match (&e as &dyn std::any::Any).downcast_ref::<std::io::Error>() {
+            Some(io) => write_io_message(io, &name),
+            None => e.to_string(),
+        };
         Fatal::Write {
             path: path.to_path_buf(),
-            message: format!(
-                "{e}. Nếu tệp đang mở trong Excel hoặc Word, hãy đóng tệp {} rồi chạy lại.",
-                path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
-            ),
+            message,
         }
+    }
+}
+
+/// Whether an I/O error means the file is held by another program (Excel,
+/// Word, an antivirus scan) or the folder is not writable: worth a retry,
+/// then worth telling the user to close the file.
+pub fn is_locked(e: &std::io::Error) -> bool {
+    // ERROR_SHARING_VIOLATION (32) and ERROR_LOCK_VIOLATION (33) on Windows.
+    e.kind() == std::io::ErrorKind::PermissionDenied || (cfg!(windows) && matches!(e.raw_os_error(), Some(32 | 33)))
+}
+
+fn write_io_message(e: &std::io::Error, name: &str) -> String {
+    use std::io::ErrorKind;
+    if is_locked(e) {
+        return format!(
+            "tệp đang mở trong chương trình khác (Excel, Word…) hoặc thư mục không cho phép ghi. \
+Hãy đóng tệp {name} rồi chạy lại; nếu vẫn lỗi, chọn thư mục kết quả khác bằng --out"
+        );
+    }
+    match e.kind() {
+        ErrorKind::NotFound => "không tạo được thư mục chứa tệp; kiểm tra lại đường dẫn --out".into(),
+        ErrorKind::StorageFull => "ổ đĩa đã đầy; giải phóng bớt dung lượng rồi chạy lại".into(),
+        ErrorKind::ReadOnlyFilesystem => "ổ đĩa chỉ cho phép đọc; chọn thư mục kết quả khác bằng --out".into(),
+        ErrorKind::AlreadyExists | ErrorKind::NotADirectory => {
+            "trên đường dẫn có một tệp trùng tên với thư mục cần tạo; đổi tên tệp đó hoặc chọn --out khác".into()
+        }
+        _ => format!("lỗi hệ thống ({e})"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Error, ErrorKind};
+
+    #[test]
+    fn a_locked_output_says_to_close_it() {
+        let e = Fatal::write(Path::new("out/tong-hop.xlsx"), Error::from(ErrorKind::PermissionDenied));
+        let text = e.to_string();
+        assert!(text.starts_with("Không ghi được out"), "{text}");
+        assert!(text.contains("đóng tệp tong-hop.xlsx rồi chạy lại"), "{text}");
+    }
+
+    #[test]
+    fn other_write_failures_are_explained_without_the_close_hint() {
+        let full = Fatal::write(Path::new("a.json"), Error::from(ErrorKind::StorageFull)).to_string();
+        assert!(full.contains("ổ đĩa đã đầy"), "{full}");
+        assert!(!full.contains("đóng tệp"), "{full}");
+        let own = Fatal::write(Path::new("a.xlsx"), "tên sheet quá dài").to_string();
+        assert!(own.ends_with("tên sheet quá dài."), "{own}");
     }
 }

@@ -85,6 +85,43 @@ pub fn slug(text: &str) -> String {
     out
 }
 
+/// Text safe inside XML 1.0, the form every writer (xlsx, docx) puts in a
+/// file: control characters other than tab, line feed and carriage return,
+/// lone surrogates' stand-ins and the non-characters U+FFFE/U+FFFF are
+/// invalid there, so each is replaced by a space; the text is also NFC.
+/// Writers call this on any text that comes from an input (unit and bloc
+/// names, notes, messages quoting cells).
+pub fn xml_text(text: &str) -> String {
+    text.nfc().map(|c| if xml_char(c) { c } else { ' ' }).collect()
+}
+
+/// Whether `c` may appear in an XML 1.0 document.
+pub fn xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// A worksheet name made from free text (a bloc name): Excel forbids
+/// `[ ] : * ? / \`, a leading or trailing `'`, control characters and
+/// names over 31 characters; each forbidden character becomes `-`.
+/// Returns `fallback` when nothing is left. Uniqueness is the caller's job.
+pub fn sheet_name(text: &str, fallback: &str) -> String {
+    let cleaned: String = xml_text(text)
+        .chars()
+        .map(|c| match c {
+            '[' | ']' | ':' | '*' | '?' | '/' | '\\' => '-',
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .collect();
+    let trimmed: String = cleaned.trim().trim_matches('\'').chars().take(31).collect();
+    let trimmed = trimmed.trim().trim_matches('\'').to_string();
+    if trimmed.is_empty() {
+        fallback.to_string()
+    } else {
+        trimmed
+    }
+}
+
 /// Levenshtein distance over chars, for suggesting the nearest unit name.
 pub fn distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
@@ -124,6 +161,55 @@ mod tests {
         assert_eq!(slug("CON"), "con-1");
         assert_eq!(slug("../<>"), "khong-ten");
         assert_eq!(slug("=A1/\"x\""), "a1-x");
+    }
+
+    #[test]
+    fn slug_of_hostile_names_is_safe() {
+        for name in [
+            "CON",
+            "con.txt",
+            "Nul",
+            "COM1",
+            "lpt9",
+            "=HYPERLINK(\"x\")",
+            "a/b\\c",
+            "\u{1}\u{7}",
+            "..",
+            "<>&\"'",
+            " ",
+        ] {
+            let s = slug(name);
+            assert!(!s.is_empty(), "{name:?}");
+            assert!(
+                s.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                "{name:?} -> {s}"
+            );
+            assert!(!s.starts_with('-') && !s.ends_with('-'), "{name:?} -> {s}");
+            assert!(
+                !["con", "prn", "aux", "nul", "com1", "lpt9"].contains(&s.as_str()),
+                "{name:?} -> {s}"
+            );
+        }
+        assert!(slug(&"Sở Y tế ".repeat(40)).len() <= 80);
+    }
+
+    #[test]
+    fn xml_text_replaces_invalid_characters() {
+        assert_eq!(xml_text("A\u{1}B\u{1f}C\tD\nE"), "A B C\tD\nE");
+        assert_eq!(xml_text("x\u{FFFE}y\u{FFFF}"), "x y ");
+        assert_eq!(xml_text("<&>\"'"), "<&>\"'");
+        let nfd: String = "Sở".nfd().collect();
+        assert_eq!(xml_text(&nfd), "Sở");
+        assert!(xml_text("\u{0}\u{8}\u{b}\u{c}\u{e}").chars().all(xml_char));
+    }
+
+    #[test]
+    fn sheet_names_are_valid_for_excel() {
+        assert_eq!(sheet_name("Khối A/B: [x]*?", "Khối"), "Khối A-B- -x---");
+        assert_eq!(sheet_name("'quoted'", "Khối"), "quoted");
+        assert_eq!(sheet_name("\u{1}", "Khối 1"), "Khối 1");
+        assert_eq!(sheet_name(&"a".repeat(40), "x").chars().count(), 31);
     }
 
     #[test]

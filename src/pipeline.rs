@@ -156,8 +156,20 @@ fn evaluate(file: InputFile, ctx: &Context, ws: &Workspace) -> Evaluated {
         }
     };
     let sha256 = hex(&Sha256::digest(&bytes));
-    let rel = file.rel.clone();
-    let result = catch_unwind(AssertUnwindSafe(|| match read::open(bytes, &ws.settings.limits) {
+    let result = evaluate_bytes(&file.rel, bytes, ctx, &ws.settings.limits);
+    Evaluated {
+        file,
+        sha256: Some(sha256),
+        result: Some(result),
+    }
+}
+
+/// Reads and validates one workbook's bytes as the pipeline does for a
+/// file at `rel`; a panic inside a reader becomes `file.unreadable`. The
+/// entry point of the fuzzing harness (tests/fuzz.rs).
+pub fn evaluate_bytes(rel: &str, bytes: Vec<u8>, ctx: &Context, limits: &crate::settings::Limits) -> Validated {
+    let rel = rel.to_string();
+    catch_unwind(AssertUnwindSafe(|| match read::open(bytes, limits) {
         Ok(book) => validate(&rel, book, ctx),
         Err(failure) => Validated {
             unit: None,
@@ -174,12 +186,7 @@ fn evaluate(file: InputFile, ctx: &Context, ws: &Workspace) -> Evaluated {
             &ReadFailure::Unreadable("trình đọc gặp lỗi không lường trước với nội dung tệp".into()),
         )],
         table: None,
-    });
-    Evaluated {
-        file,
-        sha256: Some(sha256),
-        result: Some(result),
-    }
+    })
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -200,16 +207,46 @@ pub struct Processed {
     pub feedback: Vec<Feedback>,
 }
 
+/// Told how reading goes, so a front end can draw a progress bar. Called
+/// from worker threads; every method has an empty default.
+pub trait Progress: Sync {
+    /// Reading starts: `files` inputs (ignored ones included) to go.
+    fn start(&self, _files: usize) {}
+    /// One input (path relative to the working folder) is read and checked.
+    fn file_done(&self, _rel: &str) {}
+    /// Reading is over (scoring, ranking and writing follow).
+    fn finish(&self) {}
+}
+
+/// No progress reporting.
+pub struct Silent;
+
+impl Progress for Silent {}
+
 /// Runs every stage up to the awards. Writes nothing.
 pub fn process(ws: &Workspace) -> Result<Processed, Fatal> {
+    process_with(ws, &Silent)
+}
+
+/// [`process`], telling `progress` about each file read.
+pub fn process_with(ws: &Workspace, progress: &dyn Progress) -> Result<Processed, Fatal> {
     let files = discover(&ws.dir, &ws.settings.files.submissions, &ws.out)?;
+    progress.start(files.len());
     let ctx = Context {
         registry: &ws.registry,
         frameworks: &ws.frameworks,
         bloc_framework: &ws.bloc_framework,
         year: ws.settings.year,
     };
-    let evaluated: Vec<Evaluated> = files.into_par_iter().map(|f| evaluate(f, &ctx, ws)).collect();
+    let evaluated: Vec<Evaluated> = files
+        .into_par_iter()
+        .map(|f| {
+            let e = evaluate(f, &ctx, ws);
+            progress.file_done(&e.file.rel);
+            e
+        })
+        .collect();
+    progress.finish();
     let (votes, vote_issues) = load_votes(ws)?;
     Ok(merge(ws, evaluated, votes.as_ref(), vote_issues))
 }

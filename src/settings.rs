@@ -529,84 +529,155 @@ impl Settings {
     }
 }
 
-/// Turns a toml/serde error into a Vietnamese message that keeps the key,
-/// the line and what is expected.
+/// Turns a toml/serde error into a Vietnamese message that keeps the line,
+/// the table and key where it happened, what was found and what is expected.
 fn explain_toml_error(e: &toml::de::Error, input: &str) -> String {
-    let detail = e.message();
+    let detail = e.message().trim();
+    let place = e.span().map(|span| Place::at(input, span.start));
+    let key = place.as_ref().and_then(|p| p.key.clone());
+    // serde quotes names in backticks, which a name may itself hold: split
+    // at "`, expected " rather than at the next backtick.
     let detail = if let Some(rest) = detail.strip_prefix("unknown field `") {
-        let (key, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let (key, expected) = split_quoted(rest);
         let expected = expected
-            .trim_start_matches(", expected ")
             .trim_start_matches("one of ")
-            .replace('`', "\"");
-        format!("khóa \"{key}\" không được hỗ trợ; các khóa hợp lệ ở đây: {expected}")
+            .replace('`', "\"")
+            .replace(" or ", " hoặc ");
+        if expected.is_empty() {
+            format!("khóa \"{key}\" không được hỗ trợ ở đây")
+        } else {
+            format!("khóa \"{key}\" không được hỗ trợ; các khóa hợp lệ ở đây: {expected}")
+        }
     } else if let Some(rest) = detail.strip_prefix("missing field `") {
         let key = rest.split('`').next().unwrap_or(rest);
         format!("thiếu khóa bắt buộc \"{key}\"")
     } else if let Some(rest) = detail.strip_prefix("invalid type: ") {
-        format!("kiểu giá trị không đúng ({})", serde_words(rest))
-    } else if let Some(rest) = detail.strip_prefix("invalid value: ") {
-        format!("giá trị không hợp lệ ({})", serde_words(rest))
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        let looks_like_date = place
+            .as_ref()
+            .is_some_and(|p| p.value.starts_with(|c: char| c.is_ascii_digit()) && p.value.contains('-'));
+        let expected = if looks_like_date && expected.contains("string") {
+            "ngày trong dấu nháy kép, ví dụ \"2026-12-05\"".to_string()
+        } else {
+            type_name(expected)
+        };
+        format!("giá trị là {}, nhưng cần {expected}", type_name(found))
     } else if let Some(rest) = detail.strip_prefix("unknown variant `") {
-        let (value, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let (value, expected) = split_quoted(rest);
         let expected = expected
-            .trim_start_matches(", expected ")
             .trim_start_matches("one of ")
-            .replace('`', "\"");
+            .replace('`', "\"")
+            .replace(" or ", " hoặc ");
         format!("giá trị \"{value}\" không hợp lệ; cần một trong: {expected}")
-    } else {
+    } else if detail.starts_with("duplicate key") {
+        "khóa này được ghi hai lần; chỉ giữ một dòng".to_string()
+    } else if let Some(rest) = detail.strip_prefix("invalid value: ") {
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        format!("giá trị {} không hợp lệ; cần {}", type_name(found), type_name(expected))
+    } else if detail.contains("không") {
+        // Our own deserializers already speak Vietnamese.
         detail.to_string()
+    } else {
+        format!(
+            "sai cú pháp TOML ({detail}); kiểm tra dấu ngoặc [ ], dấu nháy kép quanh chữ và dấu = giữa khóa và giá trị"
+        )
     };
-    // Values checked by our own deserializers (shares, tie-break keys,
-    // dates) do not know their key: take it from the line of the error.
-    let detail = match key_of(e, input) {
-        Some(key) if !detail.contains(&format!("\"{key}\"")) => format!("khóa \"{key}\": {detail}"),
-        _ => detail,
-    };
-    match line_of(e, input) {
-        Some(line) => format!("dòng {line}: {detail}"),
-        None => detail,
+    let mut location = Vec::new();
+    if let Some(place) = &place {
+        location.push(format!("dòng {}", place.line));
+        if let Some(table) = &place.table {
+            location.push(format!("mục {table}"));
+        }
+    }
+    if let Some(key) = key.filter(|k| !detail.contains(&format!("\"{k}\""))) {
+        location.push(format!("khóa \"{key}\""));
+    }
+    if location.is_empty() {
+        detail
+    } else {
+        format!("{}: {detail}", location.join(", "))
     }
 }
 
-/// serde's words for values and types, in Vietnamese: `integer \`-1\`,
-/// expected u32` → `số nguyên -1, cần số nguyên không âm`.
-fn serde_words(text: &str) -> String {
-    const WORDS: [(&str, &str); 12] = [
-        ("expected u32", "cần số nguyên không âm"),
-        ("expected u64", "cần số nguyên không âm"),
-        ("expected usize", "cần số nguyên không âm"),
-        ("expected i32", "cần số nguyên"),
-        ("expected i64", "cần số nguyên"),
-        ("expected f64", "cần một số"),
-        ("expected a string", "cần chuỗi trong dấu ngoặc kép"),
-        ("expected a sequence", "cần danh sách dạng [ ... ]"),
-        ("expected a boolean", "cần true hoặc false"),
-        ("floating point ", "số thập phân "),
-        ("integer ", "số nguyên "),
-        ("string ", "chuỗi "),
-    ];
-    let mut out = text.to_string();
-    for (en, vi) in WORDS {
-        out = out.replace(en, vi);
+/// `name`, expected …` → (`name`, `…`); serde's quoting, split where the
+/// quote closes before ", expected" (a name may hold a backtick).
+fn split_quoted(rest: &str) -> (&str, &str) {
+    match rest.split_once("`, expected ") {
+        Some((name, expected)) => (name, expected),
+        None => (rest.strip_suffix('`').unwrap_or(rest), ""),
     }
-    out.replace('`', "")
 }
 
-/// The key assigned on the line where the error starts (`a = …` gives `a`).
-fn key_of(e: &toml::de::Error, input: &str) -> Option<String> {
-    let start = e.span()?.start.min(input.len());
-    let line_start = input[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line = input[line_start..].lines().next()?;
-    let (key, _) = line.split_once('=')?;
-    let key = key.trim().trim_matches('"');
-    let simple = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
-    simple.then(|| key.to_string())
+/// Where in the settings text an error points: line number, the table
+/// header above it and the key and value on its line, when there is one.
+struct Place {
+    line: usize,
+    table: Option<String>,
+    key: Option<String>,
+    value: String,
 }
 
-fn line_of(e: &toml::de::Error, input: &str) -> Option<usize> {
-    let span = e.span()?;
-    Some(input[..span.start.min(input.len())].matches('\n').count() + 1)
+impl Place {
+    fn at(input: &str, offset: usize) -> Place {
+        let mut offset = offset.min(input.len());
+        while !input.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let before = &input[..offset];
+        let line = before.matches('\n').count() + 1;
+        let start = before.rfind('\n').map_or(0, |i| i + 1);
+        let text = input[start..].lines().next().unwrap_or("");
+        let (key, value) = match text.split_once('=') {
+            Some((k, v)) if !k.trim_start().starts_with(['#', '[']) && !k.trim().is_empty() => {
+                (Some(k.trim().trim_matches('"').to_string()), v.trim().to_string())
+            }
+            _ => (None, String::new()),
+        };
+        let table = input[..start]
+            .lines()
+            .rev()
+            .map(str::trim)
+            .find(|l| l.starts_with('['))
+            .map(|l| l.split('#').next().unwrap_or(l).trim().to_string());
+        Place {
+            line,
+            table,
+            key,
+            value,
+        }
+    }
+}
+
+/// serde's English type names (`i32`, `a string`, `floating point `1.5``)
+/// in Vietnamese.
+fn type_name(text: &str) -> String {
+    let text = text.trim();
+    let (kind, value) = match text.split_once(' ') {
+        Some((k, v)) if k == "string" || k == "integer" || k == "boolean" => (k, v.trim_matches('`').to_string()),
+        _ if text.starts_with("floating point") => (
+            "float",
+            text.trim_start_matches("floating point")
+                .trim()
+                .trim_matches('`')
+                .to_string(),
+        ),
+        _ => (text, String::new()),
+    };
+    let name = match kind {
+        "string" | "a string" => "chữ trong dấu nháy kép",
+        "integer" | "i8" | "i16" | "i32" | "i64" => "số nguyên",
+        "u8" | "u16" | "u32" | "u64" | "usize" => "số nguyên không âm",
+        "float" | "f32" | "f64" => "số",
+        "boolean" | "a boolean" => "true hoặc false",
+        "sequence" | "a sequence" => "danh sách [ … ]",
+        "map" | "a map" => "một bảng (mục [ … ] hoặc ngày giờ không có dấu nháy)",
+        other => return other.replace('`', "\""),
+    };
+    if value.is_empty() {
+        name.to_string()
+    } else {
+        format!("{name} {value}")
+    }
 }
 
 #[cfg(test)]
@@ -701,6 +772,42 @@ mod tests {
         let err = Settings::parse(&text).unwrap_err();
         assert!(err.contains("\"plase\""), "{err}");
         assert!(err.contains("dòng"), "{err}");
+    }
+
+    fn bad(from: &str, to: &str) -> String {
+        let text = Settings::default_text(
+            2026,
+            Date {
+                year: 2026,
+                month: 12,
+                day: 5,
+            },
+        );
+        assert!(text.contains(from), "{from}");
+        Settings::parse(&text.replacen(from, to, 1)).unwrap_err()
+    }
+
+    #[test]
+    fn wrong_types_name_the_key_and_what_is_expected() {
+        let err = bad("year = 2026", "year = \"abc\"");
+        assert!(err.contains("khóa \"year\""), "{err}");
+        assert!(err.contains("cần số nguyên"), "{err}");
+        let err = bad("report_date = \"2026-12-05\"", "report_date = 2026-12-05");
+        assert!(err.contains("\"report_date\""), "{err}");
+        assert!(err.contains("dấu nháy kép"), "{err}");
+        let err = bad("policy = \"rotation\"", "policy = \"xoay\"");
+        assert!(err.contains("mục [next_leader]"), "{err}");
+        assert!(err.contains("\"rotation\", \"top\", \"vote\""), "{err}");
+    }
+
+    #[test]
+    fn syntax_errors_and_duplicates_are_explained_in_vietnamese() {
+        let err = bad("[ranking]", "[ranking");
+        assert!(err.contains("sai cú pháp TOML"), "{err}");
+        assert!(err.starts_with("dòng "), "{err}");
+        let err = bad("year = 2026", "year = 2026\nyear = 2027");
+        assert!(err.contains("ghi hai lần"), "{err}");
+        assert!(err.contains("\"year\""), "{err}");
     }
 
     #[test]

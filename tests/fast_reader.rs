@@ -34,7 +34,10 @@ fn direct_reader_matches_calamine_on_the_sample() {
             let b = slow.sheet(&name).unwrap();
             assert_eq!(a.name, b.name);
             let cells = |s: &thidua::read::Sheet| -> Vec<(u32, u32, thidua::read::Cell)> {
-                s.rows.iter().flat_map(|r| r.cells.iter().map(move |(c, v)| (r.index, *c, v.clone()))).collect()
+                s.rows
+                    .iter()
+                    .flat_map(|r| r.cells.iter().map(move |(c, v)| (r.index, *c, v.clone())))
+                    .collect()
             };
             assert_eq!(cells(&a), cells(&b), "{} › {name}", path.display());
         }

@@ -87,7 +87,7 @@ fn styled(look: Look) -> Run {
 }
 
 pub fn run(text: &str, look: Look) -> Run {
-    styled(look).add_text(text)
+    styled(look).add_text(crate::fold::xml_text(text))
 }
 
 /// A paragraph with single line spacing, no space around, and the look on
