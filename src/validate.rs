@@ -256,11 +256,14 @@ fn score_table(file: &str, table: &Table, framework: &Framework, issues: &mut Ve
                         Issue::new(
                             Code::CriterionUnknown,
                             format!(
-                                "Dòng \"{} {}\" không khớp tiêu chí nào của bảng tiêu chí; điểm ở dòng này không được tính.",
-                                row.code, row.text
-                            )
-                            .replace("\" ", "\"")
-                            .replace("  ", " "),
+                                "Dòng \"{}\" không khớp tiêu chí nào của bảng tiêu chí; điểm ở dòng này không được tính. Kiểm tra lại mã tiêu chí hoặc xóa dòng này.",
+                                [row.code.as_str(), row.text.as_str()]
+                                    .iter()
+                                    .filter(|t| !t.is_empty())
+                                    .copied()
+                                    .collect::<Vec<_>>()
+                                    .join(" ")
+                            ),
                         )
                         .file(file)
                         .sheet(&table.sheet)

@@ -303,6 +303,15 @@ impl Book {
         }
         cells.sort_by_key(|(r, c, _)| (*r, *c));
         cells.dedup_by_key(|(r, c, _)| (*r, *c));
+        // The same bound as .xls and .ods get before calamine: a sheet whose
+        // values span more than max_cells (a stray value in XFD1048576) is
+        // refused, so no later stage ever lays out such a grid.
+        let area = extent(&cells);
+        if area > max_cells {
+            return Err(ReadFailure::TooLarge(format!(
+                "sheet \"{name}\" có dữ liệu trải trên {area} ô (giới hạn max_cells = {max_cells}); có thể có giá trị lạc ở ô rất xa"
+            )));
+        }
         if let Some(found) = convert_legacy(&mut cells, &mut fonts) {
             self.legacy.push((name.to_string(), found));
         }
@@ -316,6 +325,17 @@ impl Book {
     pub fn legacy_text(&self, sheet: &str) -> Option<&LegacyText> {
         self.legacy.iter().find(|(n, _)| n == sheet).map(|(_, l)| l)
     }
+}
+
+/// How many cells the bounding box of sorted cells covers.
+fn extent(cells: &[(u32, u32, Cell)]) -> u64 {
+    let (Some(first), Some(last)) = (cells.first(), cells.last()) else {
+        return 0;
+    };
+    let (lo, hi) = cells
+        .iter()
+        .fold((u32::MAX, 0), |(lo, hi), (_, c, _)| (lo.min(*c), hi.max(*c)));
+    u64::from(last.0 - first.0 + 1) * u64::from(hi - lo + 1)
 }
 
 /// A cell position in a legacy font: (row, column), (encoding, all capitals).
