@@ -84,7 +84,7 @@ fn fixture_folder() -> (tempfile::TempDir, PathBuf) {
     std::fs::write(nop.join("trung/so-noi-vu-2.xlsx"), &noi_vu).unwrap();
     for entry in std::fs::read_dir(fixtures()).unwrap() {
         let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e != "py") {
+        if path.is_file() && path.extension().is_some_and(|e| e != "py") {
             std::fs::copy(&path, nop.join(path.file_name().unwrap())).unwrap();
         }
     }
@@ -226,6 +226,43 @@ fn real_formats_and_member_layouts_are_scored_exactly() {
     assert_eq!(police["final"]["total"].as_f64(), Some(95.5));
     // The old-year form is still read by code.
     assert_eq!(unit(&json, "KT01")["status"], "scored");
+}
+
+/// Two workbooks of shared/bench/perfset.py (members' own layout: title
+/// rows, header on row 6, group rows with formulas, shared strings) with
+/// its registry, framework and expected totals, committed under
+/// tests/fixtures/perfset/ (`perfset.py tests/fixtures/perfset 2 7`).
+#[test]
+fn perfset_workbooks_score_as_expected() {
+    let tmp = tempdir();
+    let dir = tmp.path().join("perfset");
+    let out = thidua(&["init", dir.to_str().unwrap()]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let set = fixtures().join("perfset");
+    for name in ["don-vi.xlsx", "tieu-chi.xlsx"] {
+        std::fs::copy(set.join(name), dir.join(name)).unwrap();
+    }
+    let mut files = 0;
+    for entry in std::fs::read_dir(set.join("nop")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.join("nop").join(path.file_name().unwrap())).unwrap();
+        files += 1;
+    }
+    let (exit, json) = check_json(&dir);
+    assert_eq!(exit, 0, "{:#?}", json["issues"]);
+    assert_eq!(json["issues"], serde_json::json!([]));
+    let expected: Value = serde_json::from_str(&std::fs::read_to_string(set.join("expected.json")).unwrap()).unwrap();
+    let expected = expected.as_object().unwrap();
+    assert_eq!(expected.len(), files);
+    for (code, want) in expected {
+        let got = unit(&json, code);
+        assert_eq!(got["status"], "scored", "{code}");
+        for key in ["standard", "bonus", "deduction", "total"] {
+            let want = thidua::model::Points::parse(want[key].as_str().unwrap()).unwrap().0;
+            let have = thidua::model::Points::from_f64(got["final"][key].as_f64().unwrap()).unwrap();
+            assert_eq!(have, want, "{code} {key}");
+        }
+    }
 }
 
 #[test]
@@ -482,6 +519,9 @@ fn no_fixture_makes_the_process_panic() {
     // Every committed fixture truncated at several lengths, too.
     for entry in std::fs::read_dir(fixtures()).unwrap() {
         let path = entry.unwrap().path();
+        if !path.is_file() {
+            continue;
+        }
         let Some(ext) = path.extension().and_then(|e| e.to_str()).filter(|e| *e != "py") else {
             continue;
         };
