@@ -157,6 +157,22 @@ fn fixture_set_gives_every_issue_code_at_its_place() {
     assert_issue(&json, "criterion.missing", &bad, sheet, None);
     assert_issue(&json, "total.mismatch", &bad, sheet, Some("D32"));
     assert_eq!(unit(&json, "VX02")["status"], "rejected");
+    // The same workbook re-saved by LibreOffice: the formula with no cached
+    // value was recalculated to #DIV/0!, still an error at the same cells.
+    for (file, code) in [("loi-diem.xls", "VX04"), ("loi-diem.ods", "VX06")] {
+        let bad = f(file);
+        assert_issue(&json, "score.blank", &bad, sheet, Some("D9"));
+        assert_issue(&json, "score.not-number", &bad, sheet, Some("D10"));
+        assert_issue(&json, "score.negative", &bad, sheet, Some("D12"));
+        assert_issue(&json, "score.over-max", &bad, sheet, Some("D13"));
+        assert_issue(&json, "score.formula-error", &bad, sheet, Some("D14"));
+        assert_issue(&json, "score.formula-error", &bad, sheet, Some("D16"));
+        assert_issue(&json, "score.decimal-comma", &bad, sheet, Some("D17"));
+        assert_issue(&json, "criterion.unknown", &bad, sheet, Some("A31"));
+        assert_issue(&json, "criterion.missing", &bad, sheet, None);
+        assert_issue(&json, "total.mismatch", &bad, sheet, Some("D32"));
+        assert_eq!(unit(&json, code)["status"], "rejected");
+    }
     // Warnings that keep a submission.
     assert_issue(&json, "score.decimal-comma", &f("dau-phay.xlsx"), sheet, Some("D8"));
     assert_issue(&json, "score.decimal-comma", &f("dau-phay.xlsx"), sheet, Some("D13"));
@@ -457,7 +473,16 @@ fn encrypted_ooxml() -> Vec<u8> {
 
 /// An .ods whose one row repeats a value across every column and row.
 fn ods_repeated() -> Vec<u8> {
-    let content = r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Sheet1"><table:table-row table:number-rows-repeated="1048576"><table:table-cell table:number-columns-repeated="16384" office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#;
+    ods(
+        r#"<table:table-row table:number-rows-repeated="1048576"><table:table-cell table:number-columns-repeated="16384" office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>"#,
+    )
+}
+
+/// A one-sheet .ods around the rows of its table.
+fn ods(rows: &str) -> Vec<u8> {
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Sheet1">{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#
+    );
     let manifest = r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
@@ -470,6 +495,30 @@ fn ods_repeated() -> Vec<u8> {
     zip.start_file("content.xml", deflated).unwrap();
     zip.write_all(content.as_bytes()).unwrap();
     zip.finish().unwrap().into_inner()
+}
+
+/// What calamine really gives for a formula saved without its result: the
+/// reader turns it into `NoCachedValue`, never an empty cell or a 0.
+#[test]
+fn formulas_without_cached_values_are_never_zero() {
+    use thidua::read::{open, Cell};
+    let limits = thidua::settings::Limits::default();
+    let sheet = format!(
+        r#"{SHEET_HEAD}<sheetData><row r="1"><c r="A1"><f>1+1</f></c><c r="B1" t="str"><f>"x"</f><v></v></c><c r="C1"><f>2+2</f><v>4</v></c><c r="D1" t="e"><f>1/0</f><v>#DIV/0!</v></c></row></sheetData></worksheet>"#
+    );
+    let mut book = open(xlsx(&sheet, None), &limits).unwrap();
+    let s = book.sheet("Sheet1").unwrap();
+    assert_eq!(s.cell(0, 0), Some(&Cell::NoCachedValue));
+    assert_eq!(s.cell(0, 1), Some(&Cell::NoCachedValue));
+    assert_eq!(s.cell(0, 2), Some(&Cell::Number(4.0)));
+    assert_eq!(s.cell(0, 3), Some(&Cell::Error("#DIV/0!".into())));
+    // As LibreOffice writes an error result (see tests/fixtures/loi-diem.ods).
+    let rows = r#"<table:table-row><table:table-cell table:formula="of:=1+1"/><table:table-cell table:formula="of:=1/0" office:value-type="string" office:string-value="" calcext:value-type="error"><text:p>#DIV/0!</text:p></table:table-cell><table:table-cell office:value-type="float" office:value="3"><text:p>3</text:p></table:table-cell></table:table-row>"#;
+    let mut book = open(ods(rows), &limits).unwrap();
+    let s = book.sheet("Sheet1").unwrap();
+    assert_eq!(s.cell(0, 0), Some(&Cell::NoCachedValue));
+    assert_eq!(s.cell(0, 1), Some(&Cell::Error("#DIV/0!".into())));
+    assert_eq!(s.cell(0, 2), Some(&Cell::Number(3.0)));
 }
 
 #[test]

@@ -275,6 +275,8 @@ impl Book {
                     let cell = match (cell_from_data(value), has_formula) {
                         (Cell::Empty, true) => Cell::NoCachedValue,
                         (Cell::Text(t), true) if t.is_empty() => Cell::NoCachedValue,
+                        // .ods keeps a formula's error result as its text.
+                        (Cell::Text(t), true) if is_error_text(&t) => Cell::Error(t),
                         (cell, _) => cell,
                     };
                     if cell != Cell::Empty {
@@ -390,6 +392,24 @@ fn convert_legacy(cells: &mut [(u32, u32, Cell)], fonts: &mut [CellFont]) -> Opt
         }
     }
     first
+}
+
+/// Error results as spreadsheets show them (`#REF!`, LibreOffice's `Err:502`).
+fn is_error_text(text: &str) -> bool {
+    const ERRORS: [&str; 8] = [
+        "#NULL!",
+        "#DIV/0!",
+        "#VALUE!",
+        "#REF!",
+        "#NAME?",
+        "#NUM!",
+        "#N/A",
+        "#GETTING_DATA",
+    ];
+    let t = text.trim();
+    ERRORS.contains(&t)
+        || t.strip_prefix("Err:")
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn into_rows(cells: Vec<(u32, u32, Cell)>) -> Vec<Row> {
