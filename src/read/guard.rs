@@ -29,26 +29,79 @@ pub(crate) struct ZipInfo {
     pub ods_encrypted: bool,
 }
 
+/// One entry of a zip central directory: what it declares.
+struct ZipEntry<'a> {
+    name: &'a [u8],
+    stored: u64,
+    size: u64,
+}
+
+/// Walks a zip central directory in place (no allocation: this runs once per
+/// workbook). `None` when the directory is missing or cut short.
+fn zip_entries(bytes: &[u8]) -> Option<impl Iterator<Item = Option<ZipEntry<'_>>> + '_> {
+    const EOCD: &[u8; 4] = b"PK\x05\x06";
+    let tail_start = bytes.len().saturating_sub(22 + 65_535);
+    let eocd = (tail_start..=bytes.len().checked_sub(22)?)
+        .rev()
+        .find(|&i| &bytes[i..i + 4] == EOCD)?;
+    let count = u16_at(bytes, eocd + 10)? as usize;
+    let mut at = u32_at(bytes, eocd + 16)? as usize;
+    Some((0..count).map(move |_| {
+        if bytes.get(at..at + 4)? != b"PK\x01\x02" {
+            return None;
+        }
+        let stored = u64::from(u32_at(bytes, at + 20)?);
+        let size = u64::from(u32_at(bytes, at + 24)?);
+        let name_len = u16_at(bytes, at + 28)? as usize;
+        let extra_len = u16_at(bytes, at + 30)? as usize;
+        let comment_len = u16_at(bytes, at + 32)? as usize;
+        let name = bytes.get(at + 46..at + 46 + name_len)?;
+        let extra = bytes.get(at + 46 + name_len..at + 46 + name_len + extra_len)?;
+        at += 46 + name_len + extra_len + comment_len;
+        // Zip64: sizes of 0xFFFFFFFF are in the extra field 0x0001, in order
+        // (uncompressed, compressed), each present only when so marked.
+        let (mut size, mut stored) = (size, stored);
+        if size == 0xFFFF_FFFF || stored == 0xFFFF_FFFF {
+            let mut e = 0;
+            while e + 4 <= extra.len() {
+                let id = u16_at(extra, e)?;
+                let len = u16_at(extra, e + 2)? as usize;
+                if id == 1 {
+                    let mut f = e + 4;
+                    for field in [&mut size, &mut stored] {
+                        if *field == 0xFFFF_FFFF {
+                            *field = u64_at(extra, f)?;
+                            f += 8;
+                        }
+                    }
+                }
+                e += 4 + len;
+            }
+        }
+        Some(ZipEntry { name, stored, size })
+    }))
+}
+
+fn u64_at(data: &[u8], at: usize) -> Option<u64> {
+    data.get(at..at + 8)
+        .map(|b| u64::from_le_bytes(b.try_into().unwrap_or([0; 8])))
+}
+
 /// Checks a zip package's central directory: total and per-entry declared
 /// sizes and compression ratios. The zip reader calamine uses refuses to
 /// inflate an entry beyond its declared size, so the declared sizes bound
 /// the memory a workbook can take.
 pub(crate) fn check_zip(bytes: &[u8], limits: &Limits) -> Result<ZipInfo, ReadFailure> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| ReadFailure::Unreadable(format!("tệp nén hỏng hoặc bị cắt cụt ({e})")))?;
+    let cut = || ReadFailure::Unreadable("tệp nén hỏng hoặc bị cắt cụt (không đọc được danh mục tệp nén)".into());
     let max_unpacked = limits.max_unpacked_mb.saturating_mul(MB);
     let mut total: u64 = 0;
     let mut info = ZipInfo {
         ods: false,
         ods_encrypted: false,
     };
-    for i in 0..archive.len() {
-        let entry = archive
-            .by_index_raw(i)
-            .map_err(|e| ReadFailure::Unreadable(format!("tệp nén hỏng ({e})")))?;
-        let size = entry.size();
-        let stored = entry.compressed_size().max(1);
-        total = total.saturating_add(size);
+    for entry in zip_entries(bytes).ok_or_else(cut)? {
+        let entry = entry.ok_or_else(cut)?;
+        total = total.saturating_add(entry.size);
         if total > max_unpacked {
             return Err(ReadFailure::TooLarge(format!(
                 "khi giải nén, nội dung vượt {} MB (giới hạn max_unpacked_mb = {})",
@@ -56,34 +109,38 @@ pub(crate) fn check_zip(bytes: &[u8], limits: &Limits) -> Result<ZipInfo, ReadFa
                 limits.max_unpacked_mb
             )));
         }
-        if size > RATIO_FLOOR && size / stored > MAX_RATIO {
+        let ratio = entry.size / entry.stored.max(1);
+        if entry.size > RATIO_FLOOR && ratio > MAX_RATIO {
             return Err(ReadFailure::TooLarge(format!(
-                "phần \"{}\" nén {} lần (tệp nén bất thường, có thể là \"bom nén\")",
-                entry.name(),
-                size / stored
+                "phần \"{}\" nén {ratio} lần (tệp nén bất thường, có thể là \"bom nén\")",
+                String::from_utf8_lossy(entry.name)
             )));
         }
-        match entry.name() {
-            "mimetype" => info.ods = true,
-            "META-INF/manifest.xml" if size <= 4 * MB => {
-                drop(entry);
-                let mut text = String::new();
-                let mut file = archive
-                    .by_index(i)
-                    .map_err(|e| ReadFailure::Unreadable(format!("tệp nén hỏng ({e})")))?;
-                file.read_to_string(&mut text)
-                    .map_err(|e| ReadFailure::Unreadable(format!("tệp nén hỏng ({e})")))?;
-                info.ods_encrypted = text.contains("encryption-data");
-            }
+        match entry.name {
+            b"mimetype" => info.ods = true,
+            b"META-INF/manifest.xml" => info.ods_encrypted = true,
             _ => {}
         }
     }
     if info.ods {
+        // Only .ods packages are opened here: the mimetype says what the
+        // package is, and the manifest whether its parts are encrypted.
+        let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+            .map_err(|e| ReadFailure::Unreadable(format!("tệp nén hỏng ({e})")))?;
         let mut mime = String::new();
         if let Ok(file) = archive.by_name("mimetype") {
             let _ = file.take(100).read_to_string(&mut mime);
         }
         info.ods = mime.starts_with("application/vnd.oasis.opendocument.spreadsheet");
+        let mut manifest = String::new();
+        if info.ods_encrypted {
+            if let Ok(file) = archive.by_name("META-INF/manifest.xml") {
+                let _ = file.take(4 * MB).read_to_string(&mut manifest);
+            }
+        }
+        info.ods_encrypted = manifest.contains("encryption-data");
+    } else {
+        info.ods_encrypted = false;
     }
     Ok(info)
 }
