@@ -5,7 +5,7 @@ use crate::fold::fold;
 use crate::form::{FormMeta, META_MARK, META_SHEET, SCORE_SHEET};
 use crate::model::{Code, Issue, Points};
 use crate::read::table::{find_table, find_unit_line, Table, TableRow};
-use crate::read::{Book, Cell, ReadFailure, Sheet};
+use crate::read::{Book, Cell, LegacyText, ReadFailure, Sheet};
 use crate::registry::{Framework, Kind, Registry, UnitRef};
 use crate::score::{totals, Totals};
 
@@ -93,23 +93,38 @@ fn form_meta(book: &mut Book, names: &[(String, bool)]) -> Option<FormMeta> {
 
 /// Finds the score table: the form's sheet first, then every other sheet in
 /// workbook order, visible ones before hidden ones.
-fn locate_table(book: &mut Book, names: &[(String, bool)]) -> Result<Option<(Sheet, Table)>, ReadFailure> {
+/// Also returns the sheet's name as the workbook spells it.
+fn locate_table(book: &mut Book, names: &[(String, bool)]) -> Result<Option<(String, Sheet, Table)>, ReadFailure> {
     let mut order: Vec<&(String, bool)> = names.iter().filter(|(n, _)| n != META_SHEET).collect();
     order.sort_by_key(|(n, visible)| (fold(n) != fold(SCORE_SHEET), !visible));
     for (name, _) in order {
         let sheet = book.sheet(name)?;
         if let Some(table) = find_table(&sheet) {
-            return Ok(Some((sheet, table)));
+            return Ok(Some((name.clone(), sheet, table)));
         }
     }
     Ok(None)
+}
+
+/// The warning for legacy-encoded text converted in the table's sheet.
+fn legacy_issue(file: &str, sheet: &str, found: &LegacyText) -> Issue {
+    Issue::new(
+        Code::TextLegacyEncoding,
+        format!(
+            "Văn bản trong tệp được gõ bằng bảng mã cũ {} (không phải Unicode); đã tự chuyển sang Unicode để đọc. Đề nghị đơn vị chuyển tệp sang Unicode (ví dụ bằng Unikey) và dùng phông Times New Roman cho các lần sau.",
+            found.encoding.label()
+        ),
+    )
+    .file(file)
+    .sheet(sheet)
+    .at(found.row, found.col)
 }
 
 /// Reads and validates one opened workbook. `file` is the path shown in issues.
 pub fn validate(file: &str, mut book: Book, ctx: &Context) -> Validated {
     let names = book.sheet_names();
     let meta = form_meta(&mut book, &names);
-    let (sheet, table) = match locate_table(&mut book, &names) {
+    let (raw_name, sheet, table) = match locate_table(&mut book, &names) {
         Ok(Some(found)) => found,
         Ok(None) => {
             return Validated::failed(
@@ -122,10 +137,22 @@ pub fn validate(file: &str, mut book: Book, ctx: &Context) -> Validated {
         }
         Err(failure) => return Validated::failed(failure_issue(file, &failure)),
     };
-    let mut issues = Vec::new();
+    let mut issues: Vec<Issue> = book
+        .legacy_text(&raw_name)
+        .map(|found| legacy_issue(file, &sheet.name, found))
+        .into_iter()
+        .collect();
     let unit = match identify_unit(file, &sheet, &table, meta.as_ref(), ctx) {
         Ok(unit) => unit,
-        Err(issue) => return Validated::failed(*issue),
+        Err(issue) => {
+            issues.push(*issue);
+            return Validated {
+                unit: None,
+                card: None,
+                issues,
+                table: None,
+            };
+        }
     };
     let unit_code = ctx.registry.unit(unit).code.clone();
     let framework = ctx.framework_of(unit.0);
@@ -229,11 +256,14 @@ fn score_table(file: &str, table: &Table, framework: &Framework, issues: &mut Ve
                         Issue::new(
                             Code::CriterionUnknown,
                             format!(
-                                "Dòng \"{} {}\" không khớp tiêu chí nào của bảng tiêu chí; điểm ở dòng này không được tính.",
-                                row.code, row.text
-                            )
-                            .replace("\" ", "\"")
-                            .replace("  ", " "),
+                                "Dòng \"{}\" không khớp tiêu chí nào của bảng tiêu chí; điểm ở dòng này không được tính. Kiểm tra lại mã tiêu chí hoặc xóa dòng này.",
+                                [row.code.as_str(), row.text.as_str()]
+                                    .iter()
+                                    .filter(|t| !t.is_empty())
+                                    .copied()
+                                    .collect::<Vec<_>>()
+                                    .join(" ")
+                            ),
                         )
                         .file(file)
                         .sheet(&table.sheet)

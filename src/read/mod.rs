@@ -5,6 +5,8 @@
 //! the stages after it never see a third-party type. Failures become a
 //! [`ReadFailure`] that the pipeline reports as a `file.*` issue.
 
+mod guard;
+pub mod legacy;
 pub mod table;
 pub mod xlsx;
 
@@ -14,6 +16,7 @@ use calamine::{Data, DataRef, Ods, Reader, Sheets, Xls, Xlsx};
 
 use crate::fold::nfc;
 use crate::settings::Limits;
+use legacy::Legacy;
 
 /// The value of one cell, converted at the boundary.
 #[derive(Clone, Debug, PartialEq)]
@@ -98,37 +101,54 @@ pub enum ReadFailure {
     TooLarge(String),
 }
 
+/// Where legacy-encoded text was found and converted in a sheet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LegacyText {
+    pub encoding: Legacy,
+    /// The first converted cell (zero-based).
+    pub row: u32,
+    pub col: u32,
+}
+
 /// An opened workbook whose sheets are read on demand.
 pub struct Book {
     inner: Sheets<Cursor<Vec<u8>>>,
     max_cells: u64,
+    legacy: Vec<(String, LegacyText)>,
 }
 
 /// Opens a workbook from its bytes, recognising the format by content (a
-/// `.xls` renamed `.xlsx` still opens).
+/// `.xls` renamed `.xlsx` still opens). Before calamine sees the bytes, the
+/// container is checked against `limits` (file size, unpacked size, cells)
+/// and for encryption.
 pub fn open(bytes: Vec<u8>, limits: &Limits) -> Result<Book, ReadFailure> {
     let file_limit = limits.max_file_mb.saturating_mul(1024 * 1024);
     if bytes.len() as u64 > file_limit {
         return Err(ReadFailure::TooLarge(format!(
-            "tệp {} MB, vượt giới hạn {} MB",
+            "tệp {} MB, vượt giới hạn {} MB (max_file_mb)",
             bytes.len() / (1024 * 1024),
             limits.max_file_mb
         )));
     }
     let inner = match sniff(&bytes) {
         Format::Zip => {
-            if is_ods(&bytes) {
+            let info = guard::check_zip(&bytes, limits)?;
+            if info.ods {
+                if info.ods_encrypted {
+                    return Err(ReadFailure::Encrypted);
+                }
+                guard::check_ods_cells(&bytes, limits)?;
                 Sheets::Ods(calamine::open_workbook_from_rs::<Ods<_>, _>(Cursor::new(bytes)).map_err(ods_failure)?)
             } else {
                 Sheets::Xlsx(calamine::open_workbook_from_rs::<Xlsx<_>, _>(Cursor::new(bytes)).map_err(xlsx_failure)?)
             }
         }
-        Format::Cfb => {
-            if is_encrypted_ooxml(&bytes) {
-                return Err(ReadFailure::Encrypted);
+        Format::Cfb => match guard::check_cfb(&bytes, limits)? {
+            guard::CfbKind::EncryptedOoxml => return Err(ReadFailure::Encrypted),
+            guard::CfbKind::Xls => {
+                Sheets::Xls(calamine::open_workbook_from_rs::<Xls<_>, _>(Cursor::new(bytes)).map_err(xls_failure)?)
             }
-            Sheets::Xls(calamine::open_workbook_from_rs::<Xls<_>, _>(Cursor::new(bytes)).map_err(xls_failure)?)
-        }
+        },
         Format::Other => {
             return Err(ReadFailure::Unreadable(
                 "nội dung tệp không phải bảng tính Excel hay LibreOffice".into(),
@@ -138,6 +158,7 @@ pub fn open(bytes: Vec<u8>, limits: &Limits) -> Result<Book, ReadFailure> {
     Ok(Book {
         inner,
         max_cells: limits.max_cells,
+        legacy: Vec::new(),
     })
 }
 
@@ -148,28 +169,13 @@ enum Format {
 }
 
 fn sniff(bytes: &[u8]) -> Format {
-    if bytes.starts_with(b"PK\x03\x04") {
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
         Format::Zip
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         Format::Cfb
     } else {
         Format::Other
     }
-}
-
-/// An ODS package names its type in the uncompressed `mimetype` entry first.
-fn is_ods(bytes: &[u8]) -> bool {
-    bytes.get(30..120).is_some_and(|head| {
-        head.windows(39)
-            .any(|w| w == b"application/vnd.oasis.opendocument.spre")
-    })
-}
-
-/// A password-protected .xlsx is a CFB container holding `EncryptionInfo`
-/// (stored as UTF-16 in the directory).
-fn is_encrypted_ooxml(bytes: &[u8]) -> bool {
-    let needle: Vec<u8> = "EncryptionInfo".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
-    bytes.windows(needle.len()).any(|w| w == needle.as_slice())
 }
 
 fn xlsx_failure(e: calamine::XlsxError) -> ReadFailure {
@@ -203,27 +209,37 @@ impl Book {
             .collect()
     }
 
-    /// Reads one sheet in full, as sparse rows with NFC text.
+    /// Reads one sheet in full, as sparse rows with NFC text. Legacy
+    /// (TCVN3, VNI) text is converted to Unicode and remembered, see
+    /// [`Book::legacy_text`]. Fails when the sheet passes `max_cells` or its
+    /// XML is broken.
     pub fn sheet(&mut self, name: &str) -> Result<Sheet, ReadFailure> {
         let mut cells: Vec<(u32, u32, Cell)> = Vec::new();
+        let mut fonts: Vec<CellFont> = Vec::new();
         let max_cells = self.max_cells;
         let too_many = || {
             ReadFailure::TooLarge(format!(
                 "sheet \"{name}\" có hơn {max_cells} ô, vượt giới hạn max_cells"
             ))
         };
+        let broken = |e: &dyn std::fmt::Display| ReadFailure::Unreadable(format!("sheet \"{name}\": {e}"));
         match &mut self.inner {
             Sheets::Xlsx(xlsx) => {
-                let mut reader = xlsx
-                    .worksheet_cells_reader(name)
-                    .map_err(|e| ReadFailure::Unreadable(format!("sheet \"{name}\": {e}")))?;
-                while let Some(c) = reader
-                    .next_cell_with_formula()
-                    .map_err(|e| ReadFailure::Unreadable(format!("sheet \"{name}\": {e}")))?
-                {
-                    let has_formula = c.formula.as_deref().is_some_and(|f| !f.is_empty());
-                    let cell = match (cell_from_ref(c.value), has_formula) {
+                let mut reader = xlsx.worksheet_cells_reader(name).map_err(|e| broken(&e))?;
+                let legacy_styles: Vec<Option<(Legacy, bool)>> = reader
+                    .styles()
+                    .iter()
+                    .map(|s| {
+                        s.font
+                            .as_ref()
+                            .and_then(|f| f.name.as_deref())
+                            .and_then(legacy::font_encoding)
+                    })
+                    .collect();
+                while let Some(c) = reader.next_cell_with_formula_metadata().map_err(|e| broken(&e))? {
+                    let cell = match (cell_from_ref(c.value), c.formula.is_some()) {
                         (Cell::Empty, true) => Cell::NoCachedValue,
+                        (Cell::Text(t), true) if t.is_empty() => Cell::NoCachedValue,
                         (cell, _) => cell,
                     };
                     if cell != Cell::Empty {
@@ -233,11 +249,20 @@ impl Book {
                         cells.push((c.pos.0, c.pos.1, cell));
                     }
                 }
+                drop(reader);
+                // Only workbooks that use a legacy font pay for a second
+                // pass, to learn which cells are in it.
+                if legacy_styles.iter().any(Option::is_some) {
+                    let mut reader = xlsx.worksheet_cells_reader(name).map_err(|e| broken(&e))?;
+                    while let Some((r, c, style)) = reader.next_style_id().map_err(|e| broken(&e))? {
+                        if let Some(Some(font)) = legacy_styles.get(style) {
+                            fonts.push(((r, c), *font));
+                        }
+                    }
+                }
             }
             other => {
-                let range = other
-                    .worksheet_range(name)
-                    .map_err(|e| ReadFailure::Unreadable(format!("sheet \"{name}\": {e}")))?;
+                let range = other.worksheet_range(name).map_err(|e| broken(&e))?;
                 let formulas = other.worksheet_formula(name).ok();
                 for (row, col, value) in range.used_cells() {
                     let (r, c) = match range.start() {
@@ -250,6 +275,9 @@ impl Book {
                         .is_some_and(|f| !f.is_empty());
                     let cell = match (cell_from_data(value), has_formula) {
                         (Cell::Empty, true) => Cell::NoCachedValue,
+                        (Cell::Text(t), true) if t.is_empty() => Cell::NoCachedValue,
+                        // .ods keeps a formula's error result as its text.
+                        (Cell::Text(t), true) if is_error_text(&t) => Cell::Error(t),
                         (cell, _) => cell,
                     };
                     if cell != Cell::Empty {
@@ -266,6 +294,9 @@ impl Book {
                         for (row, col, text) in f.used_cells() {
                             let (r, c) = (r0 + row as u32, c0 + col as u32);
                             if !text.is_empty() && range.get_value((r, c)).is_none_or(|v| *v == Data::Empty) {
+                                if cells.len() as u64 >= max_cells {
+                                    return Err(too_many());
+                                }
                                 cells.push((r, c, Cell::NoCachedValue));
                             }
                         }
@@ -275,11 +306,111 @@ impl Book {
         }
         cells.sort_by_key(|(r, c, _)| (*r, *c));
         cells.dedup_by_key(|(r, c, _)| (*r, *c));
+        // The same bound as .xls and .ods get before calamine: a sheet whose
+        // values span more than max_cells (a stray value in XFD1048576) is
+        // refused, so no later stage ever lays out such a grid.
+        let area = extent(&cells);
+        if area > max_cells {
+            return Err(ReadFailure::TooLarge(format!(
+                "sheet \"{name}\" có dữ liệu trải trên {area} ô (giới hạn max_cells = {max_cells}); có thể có giá trị lạc ở ô rất xa"
+            )));
+        }
+        if let Some(found) = convert_legacy(&mut cells, &mut fonts) {
+            self.legacy.push((name.to_string(), found));
+        }
         Ok(Sheet {
             name: nfc(name),
             rows: into_rows(cells),
         })
     }
+
+    /// The legacy-encoded text found in a sheet already read, if any.
+    pub fn legacy_text(&self, sheet: &str) -> Option<&LegacyText> {
+        self.legacy.iter().find(|(n, _)| n == sheet).map(|(_, l)| l)
+    }
+}
+
+/// How many cells the bounding box of sorted cells covers.
+fn extent(cells: &[(u32, u32, Cell)]) -> u64 {
+    let (Some(first), Some(last)) = (cells.first(), cells.last()) else {
+        return 0;
+    };
+    let (lo, hi) = cells
+        .iter()
+        .fold((u32::MAX, 0), |(lo, hi), (_, c, _)| (lo.min(*c), hi.max(*c)));
+    u64::from(last.0 - first.0 + 1) * u64::from(hi - lo + 1)
+}
+
+/// A cell position in a legacy font: (row, column), (encoding, all capitals).
+type CellFont = ((u32, u32), (Legacy, bool));
+
+/// Converts legacy-encoded text cells in place: cells in a legacy font
+/// always, other cells when the sheet as a whole shows enough evidence of
+/// one encoding and the cell itself shows some. Returns the first cell
+/// converted. Cells are sorted by position.
+fn convert_legacy(cells: &mut [(u32, u32, Cell)], fonts: &mut [CellFont]) -> Option<LegacyText> {
+    let (mut tcvn, mut vni) = (0u32, 0u32);
+    for (_, _, cell) in cells.iter() {
+        if let Cell::Text(t) = cell {
+            if !t.is_ascii() {
+                let (a, b) = legacy::evidence(t);
+                tcvn += a;
+                vni += b;
+            }
+        }
+    }
+    let sheet_encoding = legacy::decide(tcvn, vni);
+    if sheet_encoding.is_none() && fonts.is_empty() {
+        return None;
+    }
+    fonts.sort_unstable_by_key(|(pos, _)| *pos);
+    let mut first: Option<LegacyText> = None;
+    for (r, c, cell) in cells.iter_mut() {
+        let Cell::Text(text) = cell else { continue };
+        if text.is_ascii() {
+            continue;
+        }
+        let font = fonts
+            .binary_search_by_key(&(*r, *c), |(pos, _)| *pos)
+            .ok()
+            .map(|i| fonts[i].1);
+        let chosen = match (font, sheet_encoding) {
+            // A legacy font decides, unless the text is plainly Unicode.
+            (Some(font), _) if !legacy::is_unicode_vietnamese(text) => Some(font),
+            (None, Some(enc)) if legacy::should_convert(text, enc) => Some((enc, false)),
+            _ => None,
+        };
+        if let Some((enc, caps)) = chosen {
+            let converted = legacy::convert(text, enc, caps);
+            if converted != *text {
+                *text = nfc(&converted);
+                first.get_or_insert(LegacyText {
+                    encoding: enc,
+                    row: *r,
+                    col: *c,
+                });
+            }
+        }
+    }
+    first
+}
+
+/// Error results as spreadsheets show them (`#REF!`, LibreOffice's `Err:502`).
+fn is_error_text(text: &str) -> bool {
+    const ERRORS: [&str; 8] = [
+        "#NULL!",
+        "#DIV/0!",
+        "#VALUE!",
+        "#REF!",
+        "#NAME?",
+        "#NUM!",
+        "#N/A",
+        "#GETTING_DATA",
+    ];
+    let t = text.trim();
+    ERRORS.contains(&t)
+        || t.strip_prefix("Err:")
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 pub(crate) fn into_rows(cells: Vec<(u32, u32, Cell)>) -> Vec<Row> {

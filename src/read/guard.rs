@@ -1,0 +1,441 @@
+//! Bounds on untrusted workbooks, checked before calamine sees the bytes.
+//!
+//! calamine trusts what a file declares: an .xls `DIMENSIONS` record or two
+//! far-apart cells make it allocate a dense grid, an .ods row of repeated
+//! cells is expanded in memory, and a zip entry is inflated to whatever size
+//! its directory claims. A member's workbook is small, so anything claiming
+//! more than the configured limits is refused here as `file.too-large`
+//! (or `file.encrypted`) with a message that says which limit was passed.
+
+use std::io::{Cursor, Read};
+
+use crate::read::ReadFailure;
+use crate::settings::Limits;
+
+const MB: u64 = 1024 * 1024;
+
+/// An entry inflating more than this many times its stored size is a zip
+/// bomb: real spreadsheet XML compresses 5–50 times, deflate's ceiling is
+/// about 1030.
+const MAX_RATIO: u64 = 250;
+
+/// Entries below this size are never judged by their ratio (a tiny entry of
+/// repeated bytes compresses well and harms no one).
+const RATIO_FLOOR: u64 = MB;
+
+/// What a zip package holds, as far as the reader cares.
+pub(crate) struct ZipInfo {
+    pub ods: bool,
+    pub ods_encrypted: bool,
+}
+
+/// One entry of a zip central directory: what it declares.
+struct ZipEntry<'a> {
+    name: &'a [u8],
+    stored: u64,
+    size: u64,
+}
+
+/// Walks a zip central directory in place (no allocation: this runs once per
+/// workbook). `None` when the directory is missing or cut short.
+fn zip_entries(bytes: &[u8]) -> Option<impl Iterator<Item = Option<ZipEntry<'_>>> + '_> {
+    const EOCD: &[u8; 4] = b"PK\x05\x06";
+    let tail_start = bytes.len().saturating_sub(22 + 65_535);
+    let eocd = (tail_start..=bytes.len().checked_sub(22)?)
+        .rev()
+        .find(|&i| &bytes[i..i + 4] == EOCD)?;
+    let count = u16_at(bytes, eocd + 10)? as usize;
+    let mut at = u32_at(bytes, eocd + 16)? as usize;
+    Some((0..count).map(move |_| {
+        if bytes.get(at..at + 4)? != b"PK\x01\x02" {
+            return None;
+        }
+        let stored = u64::from(u32_at(bytes, at + 20)?);
+        let size = u64::from(u32_at(bytes, at + 24)?);
+        let name_len = u16_at(bytes, at + 28)? as usize;
+        let extra_len = u16_at(bytes, at + 30)? as usize;
+        let comment_len = u16_at(bytes, at + 32)? as usize;
+        let name = bytes.get(at + 46..at + 46 + name_len)?;
+        let extra = bytes.get(at + 46 + name_len..at + 46 + name_len + extra_len)?;
+        at += 46 + name_len + extra_len + comment_len;
+        // Zip64: sizes of 0xFFFFFFFF are in the extra field 0x0001, in order
+        // (uncompressed, compressed), each present only when so marked.
+        let (mut size, mut stored) = (size, stored);
+        if size == 0xFFFF_FFFF || stored == 0xFFFF_FFFF {
+            let mut e = 0;
+            while e + 4 <= extra.len() {
+                let id = u16_at(extra, e)?;
+                let len = u16_at(extra, e + 2)? as usize;
+                if id == 1 {
+                    let mut f = e + 4;
+                    for field in [&mut size, &mut stored] {
+                        if *field == 0xFFFF_FFFF {
+                            *field = u64_at(extra, f)?;
+                            f += 8;
+                        }
+                    }
+                }
+                e += 4 + len;
+            }
+        }
+        Some(ZipEntry { name, stored, size })
+    }))
+}
+
+fn u64_at(data: &[u8], at: usize) -> Option<u64> {
+    data.get(at..at + 8)
+        .map(|b| u64::from_le_bytes(b.try_into().unwrap_or([0; 8])))
+}
+
+/// Checks a zip package's central directory: total and per-entry declared
+/// sizes and compression ratios. The zip reader calamine uses refuses to
+/// inflate an entry beyond its declared size, so the declared sizes bound
+/// the memory a workbook can take.
+pub(crate) fn check_zip(bytes: &[u8], limits: &Limits) -> Result<ZipInfo, ReadFailure> {
+    let cut = || ReadFailure::Unreadable("tệp nén hỏng hoặc bị cắt cụt (không đọc được danh mục tệp nén)".into());
+    let max_unpacked = limits.max_unpacked_mb.saturating_mul(MB);
+    let mut total: u64 = 0;
+    let mut info = ZipInfo {
+        ods: false,
+        ods_encrypted: false,
+    };
+    for entry in zip_entries(bytes).ok_or_else(cut)? {
+        let entry = entry.ok_or_else(cut)?;
+        total = total.saturating_add(entry.size);
+        if total > max_unpacked {
+            return Err(ReadFailure::TooLarge(format!(
+                "khi giải nén, nội dung vượt {} MB (giới hạn max_unpacked_mb = {})",
+                max_unpacked / MB,
+                limits.max_unpacked_mb
+            )));
+        }
+        let ratio = entry.size / entry.stored.max(1);
+        if entry.size > RATIO_FLOOR && ratio > MAX_RATIO {
+            return Err(ReadFailure::TooLarge(format!(
+                "phần \"{}\" nén {ratio} lần (tệp nén bất thường, có thể là \"bom nén\")",
+                String::from_utf8_lossy(entry.name)
+            )));
+        }
+        match entry.name {
+            b"mimetype" => info.ods = true,
+            b"META-INF/manifest.xml" => info.ods_encrypted = true,
+            _ => {}
+        }
+    }
+    if info.ods {
+        // Only .ods packages are opened here: the mimetype says what the
+        // package is, and the manifest whether its parts are encrypted.
+        let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+            .map_err(|e| ReadFailure::Unreadable(format!("tệp nén hỏng ({e})")))?;
+        let mut mime = String::new();
+        if let Ok(file) = archive.by_name("mimetype") {
+            let _ = file.take(100).read_to_string(&mut mime);
+        }
+        info.ods = mime.starts_with("application/vnd.oasis.opendocument.spreadsheet");
+        let mut manifest = String::new();
+        if info.ods_encrypted {
+            if let Ok(file) = archive.by_name("META-INF/manifest.xml") {
+                let _ = file.take(4 * MB).read_to_string(&mut manifest);
+            }
+        }
+        info.ods_encrypted = manifest.contains("encryption-data");
+    } else {
+        info.ods_encrypted = false;
+    }
+    Ok(info)
+}
+
+/// Counts the cells an .ods `content.xml` would expand to (repeats
+/// included) without building them; fails past `max_cells`.
+pub(crate) fn check_ods_cells(bytes: &[u8], limits: &Limits) -> Result<(), ReadFailure> {
+    use quick_xml::events::Event;
+    let mut archive =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ReadFailure::Unreadable(format!("tệp nén hỏng ({e})")))?;
+    let file = archive
+        .by_name("content.xml")
+        .map_err(|e| ReadFailure::Unreadable(format!("tệp .ods thiếu content.xml ({e})")))?;
+    let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(file));
+    let mut buf = Vec::with_capacity(4096);
+    let too_large = || ReadFailure::TooLarge(format!("bảng tính có hơn {} ô (giới hạn max_cells)", limits.max_cells));
+    let repeat = |e: &quick_xml::events::BytesStart<'_>, key: &[u8]| -> u64 {
+        e.attributes()
+            .flatten()
+            .find(|a| a.key.as_ref() == key)
+            .and_then(|a| std::str::from_utf8(&a.value).ok()?.trim().parse::<u64>().ok())
+            .unwrap_or(1)
+            .max(1)
+    };
+    // What calamine materialises: per row, the cells up to its last value;
+    // per sheet, the rectangle from the first to the last row with a value
+    // (repeats included) by the widest such row.
+    let mut raw: u64 = 0;
+    let mut row_index: u64 = 0;
+    let mut row_repeat: u64 = 1;
+    let mut row_cells: u64 = 0;
+    let mut row_used: u64 = 0;
+    let mut first_row: Option<u64> = None;
+    let mut width: u64 = 0;
+    loop {
+        buf.clear();
+        let event = reader
+            .read_event_into(&mut buf)
+            .map_err(|e| ReadFailure::Unreadable(format!("content.xml hỏng ({e})")))?;
+        match event {
+            Event::Start(e) | Event::Empty(e) => match e.name().as_ref() {
+                b"table:table" => {
+                    (row_index, first_row, width) = (0, None, 0);
+                }
+                b"table:table-row" => {
+                    row_repeat = repeat(&e, b"table:number-rows-repeated").min(1_048_576);
+                    (row_cells, row_used) = (0, 0);
+                }
+                b"table:table-cell" | b"table:covered-table-cell" => {
+                    let n = repeat(&e, b"table:number-columns-repeated").min(16_384);
+                    let has_value = e
+                        .attributes()
+                        .flatten()
+                        .any(|a| matches!(a.key.as_ref(), b"office:value-type" | b"table:formula"));
+                    row_cells = row_cells.saturating_add(n).min(16_384);
+                    if has_value {
+                        row_used = row_cells;
+                        if row_used.saturating_mul(row_repeat) > limits.max_cells {
+                            return Err(too_large());
+                        }
+                    }
+                }
+                _ => {}
+            },
+            Event::End(e) if e.name().as_ref() == b"table:table-row" => {
+                if row_used > 0 {
+                    raw = raw.saturating_add(row_used);
+                    let first = *first_row.get_or_insert(row_index);
+                    let last_row_end = row_index.saturating_add(row_repeat);
+                    width = width.max(row_used);
+                    let area = (last_row_end - first).saturating_mul(width);
+                    if raw > limits.max_cells || area > limits.max_cells {
+                        return Err(too_large());
+                    }
+                }
+                row_index = row_index.saturating_add(row_repeat);
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// What a CFB (OLE2) container holds.
+pub(crate) enum CfbKind {
+    /// A password-protected .xlsx/.xlsm/.docx (`EncryptionInfo` stream).
+    EncryptedOoxml,
+    /// A BIFF workbook (.xls) whose records passed the bounds.
+    Xls,
+}
+
+/// Opens a CFB container: encrypted OOXML is recognised by its streams; an
+/// .xls has its BIFF records scanned for `FILEPASS` and for sheet extents
+/// (declared `DIMENSIONS` and the cells' bounding box) above `max_cells`.
+pub(crate) fn check_cfb(bytes: &[u8], limits: &Limits) -> Result<CfbKind, ReadFailure> {
+    let mut file = cfb::CompoundFile::open(Cursor::new(bytes))
+        .map_err(|e| ReadFailure::Unreadable(format!("tệp .xls hỏng hoặc bị cắt cụt ({e})")))?;
+    if file.is_stream("/EncryptionInfo") || file.is_stream("/EncryptedPackage") {
+        return Ok(CfbKind::EncryptedOoxml);
+    }
+    let name = ["/Workbook", "/Book"]
+        .into_iter()
+        .find(|n| file.is_stream(n))
+        .ok_or_else(|| ReadFailure::Unreadable("tệp không chứa sổ tính Excel (.xls)".into()))?;
+    let len = file.entry(name).map(|e| e.len()).unwrap_or(0);
+    if len > limits.max_unpacked_mb.saturating_mul(MB) {
+        return Err(ReadFailure::TooLarge(format!(
+            "nội dung sổ tính {} MB (giới hạn max_unpacked_mb = {})",
+            len / MB,
+            limits.max_unpacked_mb
+        )));
+    }
+    let mut stream = Vec::with_capacity(len as usize);
+    file.open_stream(name)
+        .and_then(|mut s| s.read_to_end(&mut stream))
+        .map_err(|e| ReadFailure::Unreadable(format!("tệp .xls hỏng ({e})")))?;
+    scan_biff(&stream, limits)?;
+    Ok(CfbKind::Xls)
+}
+
+/// The bounding box of the cells of one BIFF substream.
+#[derive(Default)]
+struct Extent {
+    rows: Option<(u32, u32)>,
+    cols: Option<(u32, u32)>,
+}
+
+impl Extent {
+    fn add(&mut self, row: u32, col: u32) {
+        let grow = |r: &mut Option<(u32, u32)>, v: u32| {
+            *r = Some(match *r {
+                Some((lo, hi)) => (lo.min(v), hi.max(v)),
+                None => (v, v),
+            })
+        };
+        grow(&mut self.rows, row);
+        grow(&mut self.cols, col);
+    }
+
+    fn area(&self) -> u64 {
+        match (self.rows, self.cols) {
+            (Some((r0, r1)), Some((c0, c1))) => u64::from(r1 - r0 + 1) * u64::from(c1 - c0 + 1),
+            _ => 0,
+        }
+    }
+}
+
+fn u16_at(data: &[u8], at: usize) -> Option<u32> {
+    data.get(at..at + 2)
+        .map(|b| u32::from(u16::from_le_bytes([b[0], b[1]])))
+}
+
+fn u32_at(data: &[u8], at: usize) -> Option<u32> {
+    data.get(at..at + 4)
+        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+}
+
+/// Walks BIFF records: `FILEPASS` means encrypted; each substream's declared
+/// dimensions (as calamine would read them) and cell extent must stay within
+/// `max_cells`.
+fn scan_biff(stream: &[u8], limits: &Limits) -> Result<(), ReadFailure> {
+    let too_large = |area: u64| {
+        ReadFailure::TooLarge(format!(
+            "một sheet trải trên {area} ô (giới hạn max_cells = {})",
+            limits.max_cells
+        ))
+    };
+    let mut extent = Extent::default();
+    let mut at = 0usize;
+    while at + 4 <= stream.len() {
+        let typ = u16_at(stream, at).unwrap_or(0);
+        let len = u16_at(stream, at + 2).unwrap_or(0) as usize;
+        let data = &stream[at + 4..(at + 4 + len).min(stream.len())];
+        at += 4 + len;
+        match typ {
+            // BOF: a new substream.
+            0x0809 => {
+                if extent.area() > limits.max_cells {
+                    return Err(too_large(extent.area()));
+                }
+                extent = Extent::default();
+            }
+            // FILEPASS: the workbook is encrypted.
+            0x002F => return Err(ReadFailure::Encrypted),
+            // DIMENSIONS, read the way calamine reads it.
+            0x0200 => {
+                let (rf, rl, cf, cl) = match data.len() {
+                    10 => (u16_at(data, 0), u16_at(data, 2), u16_at(data, 4), u16_at(data, 6)),
+                    14 | 16 => (u32_at(data, 0), u32_at(data, 4), u16_at(data, 8), u16_at(data, 10)),
+                    _ => continue,
+                };
+                let (Some(rf), Some(rl), Some(mut cf), Some(cl)) = (rf, rl, cf, cl) else {
+                    continue;
+                };
+                if cf > 0xFF || cl < cf {
+                    cf = 0;
+                }
+                if rl >= 1 && cl >= 1 {
+                    // calamine computes (rl - 1) - rf + 1 in u32: it must not wrap.
+                    if rl <= rf || cl <= cf {
+                        return Err(ReadFailure::Unreadable(
+                            "bản ghi kích thước sheet (DIMENSIONS) sai".into(),
+                        ));
+                    }
+                    let area = u64::from(rl - rf).saturating_mul(u64::from(cl - cf));
+                    if area > limits.max_cells {
+                        return Err(too_large(area));
+                    }
+                }
+            }
+            // Cell records: row, column first.
+            0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 | 0x0201 => {
+                if let (Some(r), Some(c)) = (u16_at(data, 0), u16_at(data, 2)) {
+                    extent.add(r, c);
+                }
+            }
+            // MULRK / MULBLANK: row, first column, …, last column.
+            0x00BD | 0x00BE => {
+                if let (Some(r), Some(c0), Some(c1)) = (
+                    u16_at(data, 0),
+                    u16_at(data, 2),
+                    u16_at(data, data.len().saturating_sub(2)),
+                ) {
+                    extent.add(r, c0);
+                    extent.add(r, c1.max(c0));
+                }
+            }
+            _ => {}
+        }
+        if extent.area() > limits.max_cells {
+            return Err(too_large(extent.area()));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(typ: u16, data: &[u8]) -> Vec<u8> {
+        let mut v = typ.to_le_bytes().to_vec();
+        v.extend((data.len() as u16).to_le_bytes());
+        v.extend(data);
+        v
+    }
+
+    fn number(row: u16, col: u16) -> Vec<u8> {
+        let mut d = row.to_le_bytes().to_vec();
+        d.extend(col.to_le_bytes());
+        d.extend([0; 10]);
+        record(0x0203, &d)
+    }
+
+    #[test]
+    fn biff_extent_over_max_cells_is_too_large() {
+        let limits = Limits::default();
+        let mut s = record(0x0809, &[0; 16]);
+        s.extend(number(0, 0));
+        s.extend(number(65535, 255));
+        assert!(matches!(scan_biff(&s, &limits), Err(ReadFailure::TooLarge(_))));
+        let mut ok = record(0x0809, &[0; 16]);
+        ok.extend(number(0, 0));
+        ok.extend(number(40, 6));
+        assert_eq!(scan_biff(&ok, &limits), Ok(()));
+    }
+
+    #[test]
+    fn biff_dimensions_claiming_billions_of_rows_is_too_large() {
+        let mut d = 0u32.to_le_bytes().to_vec();
+        d.extend(u32::MAX.to_le_bytes());
+        d.extend(0u16.to_le_bytes());
+        d.extend(200u16.to_le_bytes());
+        d.extend([0, 0]);
+        let s = record(0x0200, &d);
+        assert!(matches!(
+            scan_biff(&s, &Limits::default()),
+            Err(ReadFailure::TooLarge(_))
+        ));
+        // rwMac below rwMic would wrap around inside calamine.
+        let mut d = 100u32.to_le_bytes().to_vec();
+        d.extend(50u32.to_le_bytes());
+        d.extend(0u16.to_le_bytes());
+        d.extend(3u16.to_le_bytes());
+        d.extend([0, 0]);
+        assert!(matches!(
+            scan_biff(&record(0x0200, &d), &Limits::default()),
+            Err(ReadFailure::Unreadable(_))
+        ));
+    }
+
+    #[test]
+    fn biff_filepass_is_encrypted() {
+        let s = record(0x002F, &[1, 0, 0, 0]);
+        assert_eq!(scan_biff(&s, &Limits::default()), Err(ReadFailure::Encrypted));
+    }
+}
