@@ -4,6 +4,10 @@
 //! [`Sheet`]s of sparse [`Cell`]s with their zero-based positions — so that
 //! the stages after it never see a third-party type. Failures become a
 //! [`ReadFailure`] that the pipeline reports as a `file.*` issue.
+//!
+//! `.xlsx`/`.xlsm`, what nearly every member sends, go through our own
+//! streaming reader ([`xlsx`]), which reads only the parts a sheet needs;
+//! `.xls` and `.ods` go through calamine.
 
 mod guard;
 pub mod legacy;
@@ -12,7 +16,7 @@ pub mod xlsx;
 
 use std::io::Cursor;
 
-use calamine::{Data, DataRef, Ods, Reader, Sheets, Xls, Xlsx};
+use calamine::{Data, Ods, Reader, Sheets, Xls};
 
 use crate::fold::nfc;
 use crate::settings::Limits;
@@ -110,9 +114,15 @@ pub struct LegacyText {
     pub col: u32,
 }
 
+/// The reader behind a [`Book`].
+enum Inner {
+    Xlsx(xlsx::XlsxBook),
+    Calamine(Box<Sheets<Cursor<Vec<u8>>>>),
+}
+
 /// An opened workbook whose sheets are read on demand.
 pub struct Book {
-    inner: Sheets<Cursor<Vec<u8>>>,
+    inner: Inner,
     max_cells: u64,
     legacy: Vec<(String, LegacyText)>,
 }
@@ -138,16 +148,18 @@ pub fn open(bytes: Vec<u8>, limits: &Limits) -> Result<Book, ReadFailure> {
                     return Err(ReadFailure::Encrypted);
                 }
                 guard::check_ods_cells(&bytes, limits)?;
-                Sheets::Ods(calamine::open_workbook_from_rs::<Ods<_>, _>(Cursor::new(bytes)).map_err(ods_failure)?)
+                Inner::Calamine(Box::new(Sheets::Ods(
+                    calamine::open_workbook_from_rs::<Ods<_>, _>(Cursor::new(bytes)).map_err(ods_failure)?,
+                )))
             } else {
-                Sheets::Xlsx(calamine::open_workbook_from_rs::<Xlsx<_>, _>(Cursor::new(bytes)).map_err(xlsx_failure)?)
+                Inner::Xlsx(xlsx::XlsxBook::open(bytes, limits)?)
             }
         }
         Format::Cfb => match guard::check_cfb(&bytes, limits)? {
             guard::CfbKind::EncryptedOoxml => return Err(ReadFailure::Encrypted),
-            guard::CfbKind::Xls => {
-                Sheets::Xls(calamine::open_workbook_from_rs::<Xls<_>, _>(Cursor::new(bytes)).map_err(xls_failure)?)
-            }
+            guard::CfbKind::Xls => Inner::Calamine(Box::new(Sheets::Xls(
+                calamine::open_workbook_from_rs::<Xls<_>, _>(Cursor::new(bytes)).map_err(xls_failure)?,
+            ))),
         },
         Format::Other => {
             return Err(ReadFailure::Unreadable(
@@ -178,13 +190,6 @@ fn sniff(bytes: &[u8]) -> Format {
     }
 }
 
-fn xlsx_failure(e: calamine::XlsxError) -> ReadFailure {
-    match e {
-        calamine::XlsxError::Password => ReadFailure::Encrypted,
-        other => ReadFailure::Unreadable(format!("tệp .xlsx hỏng hoặc không đầy đủ ({other})")),
-    }
-}
-
 fn xls_failure(e: calamine::XlsError) -> ReadFailure {
     match e {
         calamine::XlsError::Password => ReadFailure::Encrypted,
@@ -202,11 +207,14 @@ fn ods_failure(e: calamine::OdsError) -> ReadFailure {
 impl Book {
     /// Names of the sheets in workbook order, with whether each is visible.
     pub fn sheet_names(&self) -> Vec<(String, bool)> {
-        self.inner
-            .sheets_metadata()
-            .iter()
-            .map(|s| (s.name.clone(), s.visible == calamine::SheetVisible::Visible))
-            .collect()
+        match &self.inner {
+            Inner::Xlsx(book) => book.sheet_names(),
+            Inner::Calamine(sheets) => sheets
+                .sheets_metadata()
+                .iter()
+                .map(|s| (s.name.clone(), s.visible == calamine::SheetVisible::Visible))
+                .collect(),
+        }
     }
 
     /// Reads one sheet in full, as sparse rows with NFC text. Legacy
@@ -224,44 +232,12 @@ impl Book {
         };
         let broken = |e: &dyn std::fmt::Display| ReadFailure::Unreadable(format!("sheet \"{name}\": {e}"));
         match &mut self.inner {
-            Sheets::Xlsx(xlsx) => {
-                let mut reader = xlsx.worksheet_cells_reader(name).map_err(|e| broken(&e))?;
-                let legacy_styles: Vec<Option<(Legacy, bool)>> = reader
-                    .styles()
-                    .iter()
-                    .map(|s| {
-                        s.font
-                            .as_ref()
-                            .and_then(|f| f.name.as_deref())
-                            .and_then(legacy::font_encoding)
-                    })
-                    .collect();
-                while let Some(c) = reader.next_cell_with_formula_metadata().map_err(|e| broken(&e))? {
-                    let cell = match (cell_from_ref(c.value), c.formula.is_some()) {
-                        (Cell::Empty, true) => Cell::NoCachedValue,
-                        (Cell::Text(t), true) if t.is_empty() => Cell::NoCachedValue,
-                        (cell, _) => cell,
-                    };
-                    if cell != Cell::Empty {
-                        if cells.len() as u64 >= max_cells {
-                            return Err(too_many());
-                        }
-                        cells.push((c.pos.0, c.pos.1, cell));
-                    }
-                }
-                drop(reader);
-                // Only workbooks that use a legacy font pay for a second
-                // pass, to learn which cells are in it.
-                if legacy_styles.iter().any(Option::is_some) {
-                    let mut reader = xlsx.worksheet_cells_reader(name).map_err(|e| broken(&e))?;
-                    while let Some((r, c, style)) = reader.next_style_id().map_err(|e| broken(&e))? {
-                        if let Some(Some(font)) = legacy_styles.get(style) {
-                            fonts.push(((r, c), *font));
-                        }
-                    }
-                }
+            Inner::Xlsx(book) => {
+                let (read, legacy_fonts) = book.sheet_cells(name)?;
+                cells = read;
+                fonts = legacy_fonts;
             }
-            other => {
+            Inner::Calamine(other) => {
                 let range = other.worksheet_range(name).map_err(|e| broken(&e))?;
                 let formulas = other.worksheet_formula(name).ok();
                 for (row, col, value) in range.used_cells() {
@@ -341,8 +317,11 @@ fn extent(cells: &[(u32, u32, Cell)]) -> u64 {
     u64::from(last.0 - first.0 + 1) * u64::from(hi - lo + 1)
 }
 
+/// A sheet's non-empty cells as (row, column, value), in any order.
+pub(crate) type Cells = Vec<(u32, u32, Cell)>;
+
 /// A cell position in a legacy font: (row, column), (encoding, all capitals).
-type CellFont = ((u32, u32), (Legacy, bool));
+pub(crate) type CellFont = ((u32, u32), (Legacy, bool));
 
 /// Converts legacy-encoded text cells in place: cells in a legacy font
 /// always, other cells when the sheet as a whole shows enough evidence of
@@ -425,20 +404,6 @@ pub(crate) fn into_rows(cells: Vec<(u32, u32, Cell)>) -> Vec<Row> {
         }
     }
     rows
-}
-
-fn cell_from_ref(value: DataRef<'_>) -> Cell {
-    match value {
-        DataRef::Int(i) => Cell::Number(i as f64),
-        DataRef::Float(f) => Cell::Number(f),
-        DataRef::String(s) => Cell::Text(nfc(&s)),
-        DataRef::SharedString(s) => Cell::Text(nfc(s)),
-        DataRef::Bool(b) => Cell::Bool(b),
-        DataRef::DateTime(d) => Cell::Number(d.as_f64()),
-        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Cell::Text(s),
-        DataRef::Error(e) => Cell::Error(e.to_string()),
-        DataRef::Empty => Cell::Empty,
-    }
 }
 
 fn cell_from_data(value: &Data) -> Cell {

@@ -135,9 +135,17 @@ fn columns_from(titles: &[(u32, String)]) -> Option<Columns> {
 fn is_total_label(label: &str) -> bool {
     let label = label.trim_end_matches([':', '.', ' ']);
     matches!(label, "cong" | "tong" | "tong so")
-        || ["tong cong", "tong diem", "tong so diem"]
-            .iter()
-            .any(|k| label == *k || label.starts_with(&format!("{k} ")) || label.starts_with(&format!("{k}(")))
+        || ["tong cong", "tong diem", "tong so diem"].iter().any(|k| {
+            label
+                .strip_prefix(k)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '(']))
+        })
+}
+
+/// Whether a row label (as typed) marks the total row. Only labels that
+/// start like "Tổng…" or "Cộng…" are folded: this runs on every row.
+fn is_total_row(label: &str) -> bool {
+    label.trim_start().starts_with(['T', 't', 'C', 'c']) && is_total_label(&fold(label))
 }
 
 /// Finds the score table in a sheet, or `None` when there is none.
@@ -182,7 +190,7 @@ pub fn find_table(sheet: &Sheet) -> Option<Table> {
             self_score,
             appraisal,
         };
-        if is_total_label(&fold(&entry.code)) || is_total_label(&fold(&entry.text)) {
+        if is_total_row(&entry.code) || is_total_row(&entry.text) {
             total = Some(entry);
             break;
         }

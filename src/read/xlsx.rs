@@ -14,11 +14,9 @@ use quick_xml::Reader;
 use zip::ZipArchive;
 
 use crate::fold::nfc;
-use crate::read::{into_rows, Cell, ReadFailure, Sheet};
+use crate::read::legacy::{self, Legacy};
+use crate::read::{Cell, CellFont, Cells, ReadFailure};
 use crate::settings::Limits;
-
-/// (row, col, style index) of a text cell with a style.
-pub type StyledCell = (u32, u32, u32);
 
 /// An opened .xlsx package.
 pub struct XlsxBook {
@@ -26,8 +24,9 @@ pub struct XlsxBook {
     /// (name, visible, part path) in workbook order.
     sheets: Vec<(String, bool, String)>,
     shared: Vec<String>,
-    /// Font name per cell style index (`s` attribute), from styles.xml.
-    style_fonts: Vec<String>,
+    /// Per cell style index (`s` attribute): the legacy encoding its font
+    /// implies (`.VnTime`, `VNI-Times`), from styles.xml.
+    legacy_styles: Vec<Option<(Legacy, bool)>>,
     max_part: u64,
     max_cells: u64,
 }
@@ -66,28 +65,15 @@ impl XlsxBook {
     /// Opens the package: checks the declared sizes against the limits and
     /// reads the workbook, its relationships, shared strings and styles.
     pub fn open(bytes: Vec<u8>, limits: &Limits) -> Result<XlsxBook, ReadFailure> {
-        let mut zip = ZipArchive::new(Cursor::new(bytes)).map_err(unreadable)?;
+        // Declared sizes and ratios were checked by `guard::check_zip`; each
+        // part is still bounded while it is inflated, whatever it declares.
+        let zip = ZipArchive::new(Cursor::new(bytes)).map_err(unreadable)?;
         let max_unpacked = limits.max_unpacked_mb.saturating_mul(1024 * 1024);
-        let mut declared: u64 = 0;
-        for i in 0..zip.len() {
-            let entry = zip.by_index_raw(i).map_err(unreadable)?;
-            declared = declared.saturating_add(entry.size());
-            if entry.encrypted() {
-                return Err(ReadFailure::Encrypted);
-            }
-        }
-        if declared > max_unpacked {
-            return Err(ReadFailure::TooLarge(format!(
-                "nội dung giải nén {} MB, vượt giới hạn {} MB",
-                declared / (1024 * 1024),
-                limits.max_unpacked_mb
-            )));
-        }
         let mut book = XlsxBook {
             zip,
             sheets: Vec::new(),
             shared: Vec::new(),
-            style_fonts: Vec::new(),
+            legacy_styles: Vec::new(),
             max_part: max_unpacked,
             max_cells: limits.max_cells,
         };
@@ -261,9 +247,9 @@ impl XlsxBook {
                 _ => {}
             }
         }
-        self.style_fonts = font_ids
+        self.legacy_styles = font_ids
             .into_iter()
-            .map(|id| fonts.get(id).cloned().unwrap_or_default())
+            .map(|id| fonts.get(id).and_then(|name| legacy::font_encoding(name)))
             .collect();
         Ok(())
     }
@@ -273,18 +259,10 @@ impl XlsxBook {
         self.sheets.iter().map(|(n, v, _)| (n.clone(), *v)).collect()
     }
 
-    /// The font name of a cell style index, if styles.xml names one.
-    pub fn style_font(&self, style: usize) -> Option<&str> {
-        self.style_fonts
-            .get(style)
-            .map(String::as_str)
-            .filter(|s| !s.is_empty())
-    }
-
-    /// Reads one sheet as sparse rows. `fonts` receives (row, col, style) of
-    /// every text cell whose style names a font, for legacy-encoding checks.
-    pub fn sheet(&mut self, name: &str) -> Result<(Sheet, Vec<StyledCell>), ReadFailure> {
-        let Some((sheet_name, _, path)) = self.sheets.iter().find(|(n, _, _)| n == name).cloned() else {
+    /// Reads one sheet's non-empty cells in document order, with the text
+    /// cells whose style names a legacy font.
+    pub fn sheet_cells(&mut self, name: &str) -> Result<(Cells, Vec<CellFont>), ReadFailure> {
+        let Some((_, _, path)) = self.sheets.iter().find(|(n, _, _)| n == name).cloned() else {
             return Err(unreadable(format!("không có sheet \"{name}\"")));
         };
         let xml = self
@@ -292,7 +270,7 @@ impl XlsxBook {
             .ok_or_else(|| unreadable(format!("thiếu phần {path}")))?;
         let mut reader = Reader::from_reader(xml.as_slice());
         let mut cells: Vec<(u32, u32, Cell)> = Vec::new();
-        let mut styled: Vec<StyledCell> = Vec::new();
+        let mut fonts: Vec<CellFont> = Vec::new();
         let (mut row, mut col) = (0u32, 0u32);
         let mut cell = CellState::default();
         let mut text = String::new();
@@ -326,6 +304,7 @@ impl XlsxBook {
                         col = empty.col + 1;
                     }
                     b"f" => cell.formula = true,
+                    b"sheetData" => break,
                     _ => {}
                 },
                 Event::Text(t) if in_value => text.push_str(&t.unescape().map_err(err)?),
@@ -343,7 +322,9 @@ impl XlsxBook {
                                 )));
                             }
                             if let (Cell::Text(_), Some(style)) = (&value, cell.style) {
-                                styled.push((cell.row, cell.col, style));
+                                if let Some(Some(font)) = self.legacy_styles.get(style as usize) {
+                                    fonts.push(((cell.row, cell.col), *font));
+                                }
                             }
                             cells.push((cell.row, cell.col, value));
                         }
@@ -352,24 +333,21 @@ impl XlsxBook {
                     b"sheetData" => break,
                     _ => {}
                 },
-                Event::Eof => break,
+                // A sheet cut off before its data ends is truncated, not empty.
+                Event::Eof => return Err(unreadable(format!("{path}: dữ liệu sheet bị cắt cụt"))),
                 _ => {}
             }
         }
-        cells.sort_by_key(|(r, c, _)| (*r, *c));
-        cells.dedup_by_key(|(r, c, _)| (*r, *c));
-        Ok((
-            Sheet {
-                name: sheet_name,
-                rows: into_rows(cells),
-            },
-            styled,
-        ))
+        Ok((cells, fonts))
     }
 }
 
 fn row_attr(e: &BytesStart) -> Option<u32> {
-    let a = e.attributes().flatten().find(|a| a.key.local_name().as_ref() == b"r")?;
+    let a = e
+        .attributes()
+        .with_checks(false)
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == b"r")?;
     let n: u32 = std::str::from_utf8(&a.value).ok()?.parse().ok()?;
     n.checked_sub(1)
 }
@@ -416,7 +394,7 @@ impl CellState {
             col,
             ..CellState::default()
         };
-        for a in e.attributes().flatten() {
+        for a in e.attributes().with_checks(false).flatten() {
             match a.key.local_name().as_ref() {
                 b"r" => {
                     if let Some((r, c)) = parse_ref(&a.value) {
