@@ -490,6 +490,45 @@ fn cached(path: &Path, cell: &str) -> Data {
     range.get_value((row, col)).cloned().unwrap_or(Data::Empty)
 }
 
+fn members() -> Vec<(&'static str, &'static Member)> {
+    BLOCS
+        .iter()
+        .flat_map(|(bloc, ms)| ms.iter().map(move |m| (*bloc, m)))
+        .collect()
+}
+
+/// Steps 1 and 2: `thidua init DIR` (no sample), this bloc's own registry
+/// and criteria in place of the sample's, then `thidua forms DIR`. Returns
+/// the blank forms written.
+fn prepare(dir: &Path) -> Vec<PathBuf> {
+    let d = dir.to_str().unwrap();
+    let out = thidua(&["init", d]);
+    assert_eq!(code(&out), 0, "init: {}", stderr(&out));
+    write_registry(&dir.join("don-vi.xlsx"));
+    write_criteria(&dir.join("tieu-chi.xlsx"));
+    let out = thidua(&["forms", d]);
+    assert_eq!(code(&out), 0, "forms: {}{}", stdout(&out), stderr(&out));
+    let mut forms: Vec<PathBuf> = Vec::new();
+    for bloc in std::fs::read_dir(dir.join("out/bieu-mau")).unwrap() {
+        for form in std::fs::read_dir(bloc.unwrap().path()).unwrap() {
+            forms.push(form.unwrap().path());
+        }
+    }
+    forms
+}
+
+/// The blank form of a unit, by the code in the form's metadata sheet.
+fn form_of(forms: &[PathBuf], code: &str) -> PathBuf {
+    forms
+        .iter()
+        .find(|f| {
+            let rows = sheet_rows(f, "thidua");
+            rows.iter().any(|r| r.len() > 1 && r[0] == "Mã đơn vị" && r[1] == code)
+        })
+        .unwrap_or_else(|| panic!("no form for {code}"))
+        .clone()
+}
+
 // ------------------------------------------------------------ the walkthrough
 
 #[test]
@@ -498,40 +537,15 @@ fn init_forms_fill_run_gives_exact_totals_and_consistent_ranks() {
     let dir = tmp.path().join("thi-dua");
     let d = dir.to_str().unwrap();
 
-    // 1. A fresh folder, given this bloc's own registry and criteria.
-    let out = thidua(&["init", d]);
-    assert_eq!(code(&out), 0, "init: {}", stderr(&out));
-    write_registry(&dir.join("don-vi.xlsx"));
-    write_criteria(&dir.join("tieu-chi.xlsx"));
-
-    // 2. One blank form per unit.
-    let out = thidua(&["forms", d]);
-    assert_eq!(code(&out), 0, "forms: {}{}", stdout(&out), stderr(&out));
-    let forms_dir = dir.join("out/bieu-mau");
-    let mut forms: Vec<PathBuf> = Vec::new();
-    for bloc in std::fs::read_dir(&forms_dir).unwrap() {
-        for form in std::fs::read_dir(bloc.unwrap().path()).unwrap() {
-            forms.push(form.unwrap().path());
-        }
-    }
-    let members: Vec<(&str, &Member)> = BLOCS
-        .iter()
-        .flat_map(|(bloc, ms)| ms.iter().map(move |m| (*bloc, m)))
-        .collect();
+    // 1–2. A fresh folder with this bloc's own registry and criteria, and
+    // one blank form per unit.
+    let forms = prepare(&dir);
+    let members = members();
     assert_eq!(forms.len(), members.len(), "{forms:?}");
 
     // 3. Every member fills its own form (found by the unit code in the
     // form's metadata sheet, as the secretariat sends each its own).
-    let form_of = |code: &str| -> PathBuf {
-        forms
-            .iter()
-            .find(|f| {
-                let rows = sheet_rows(f, "thidua");
-                rows.iter().any(|r| r.len() > 1 && r[0] == "Mã đơn vị" && r[1] == code)
-            })
-            .unwrap_or_else(|| panic!("no form for {code}"))
-            .clone()
-    };
+    let form_of = |code: &str| form_of(&forms, code);
     let nop = dir.join("nop");
     let soffice = have("soffice");
     let staging = tmp.path().join("lo-in");
@@ -622,6 +636,8 @@ fn init_forms_fill_run_gives_exact_totals_and_consistent_ranks() {
     for (b, (bloc, ms)) in BLOCS.iter().enumerate() {
         assert_eq!(blocs[b]["name"], *bloc);
         assert_eq!(blocs[b]["complete"], true);
+        // Rotation: the unit after this year's leader (the first unit).
+        assert_eq!(blocs[b]["next_leader"], ms[1].name);
         let units = blocs[b]["units"].as_array().unwrap();
         assert_eq!(units.len(), ms.len());
         let mine: Vec<Expected> = ms.iter().map(expected).collect();
@@ -698,4 +714,59 @@ fn init_forms_fill_run_gives_exact_totals_and_consistent_ranks() {
             m.code
         );
     }
+}
+
+/// A member who typed `8,5` as text and then re-saved the form in
+/// LibreOffice: LibreOffice's SUM skips the text, so the workbook states a
+/// total 8.5 short. The run warns twice (decimal comma, total mismatch),
+/// uses the recomputed total and still exits 0.
+#[test]
+fn comma_score_resaved_by_libreoffice_states_a_short_total_and_the_exact_one_is_used() {
+    if !have("soffice") {
+        eprintln!("BỎ QUA: không có soffice (LibreOffice) trên máy; không kiểm tra tệp có điểm dạng chữ được lưu lại bằng LibreOffice.");
+        return;
+    }
+    let tmp = tempdir();
+    let dir = tmp.path().join("thi-dua");
+    let forms = prepare(&dir);
+    let (_, m) = members().into_iter().find(|(_, m)| m.code == COMMA_UNIT).unwrap();
+    let staging = tmp.path().join("lo-in");
+    let typed = fill(&form_of(&forms, m.code), m, &staging.join("tu-cham.xlsx"));
+    let comma_cell = typed.expect("the comma cell");
+    let lo_out = tmp.path().join("lo-out");
+    resave_with_libreoffice(&staging, &lo_out, &tmp.path().join("lo-profile"));
+    let file = dir.join("nop/tu-cham.xlsx");
+    std::fs::rename(lo_out.join("tu-cham.xlsx"), &file).unwrap();
+
+    let e = expected(m);
+    let (_, total_cell) = score_cells(&form_of(&forms, m.code));
+    let stated = number(&cached(&file, &total_cell)).expect("LibreOffice's cached total");
+    assert_eq!(
+        to_hundredths(stated),
+        e.total - 850,
+        "LibreOffice's SUM skips the text 8,5"
+    );
+
+    let out = thidua(&["run", dir.to_str().unwrap()]);
+    assert_eq!(code(&out), 0, "run: {}{}", stdout(&out), stderr(&out));
+    let json = result_json(&dir);
+    let mine: Vec<&serde_json::Value> = json["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["file"] == "nop/tu-cham.xlsx")
+        .collect();
+    let codes: Vec<&str> = mine.iter().map(|i| i["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["score.decimal-comma", "total.mismatch"], "{mine:#?}");
+    assert_eq!(mine[0]["cell"], comma_cell.as_str());
+    assert_eq!(mine[1]["cell"], total_cell.as_str());
+    assert!(mine.iter().all(|i| i["severity"] == "warning"));
+    let unit = json["blocs"][0]["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["code"] == COMMA_UNIT)
+        .unwrap();
+    assert_eq!(unit["status"], "scored");
+    assert_eq!(to_hundredths(unit["final"]["total"].as_f64().unwrap()), e.total);
 }
