@@ -11,9 +11,9 @@ use crate::sample;
 use crate::settings::{Date, Settings, FILE_NAME};
 use crate::write::feedback::{feedback_workbook, FeedbackInput};
 use crate::write::forms::{criteria_workbook, form_workbook, registry_workbook, FormSpec};
-use crate::write::json::to_json;
+use crate::write::json::write_json;
 use crate::write::xlsx::{summary_workbook, SummaryInput};
-use crate::write::{atomic_write, check_out_folder, clean_stale_temps, write_new};
+use crate::write::{atomic_write, atomic_write_with, check_out_folder, clean_stale_temps, write_new};
 
 /// Outputs' names under `out/` (SPEC §5).
 pub const SUMMARY_FILE: &str = "tong-hop.xlsx";
@@ -163,11 +163,15 @@ pub fn run_with(ws: &Workspace, progress: &dyn Progress) -> Result<(Outcome, Vec
         input_base: input_base(ws),
         feedback,
     };
-    let bytes = summary_workbook(&input).map_err(xlsx_error(&summary))?;
-    atomic_write(&summary, &bytes)?;
+    let mut workbook = summary_workbook(&input).map_err(xlsx_error(&summary))?;
+    atomic_write_with(&summary, |file| {
+        workbook
+            .save_to_writer(std::io::BufWriter::new(file))
+            .map_err(std::io::Error::other)
+    })?;
     written.push(summary);
     let json = ws.out.join(JSON_FILE);
-    atomic_write(&json, to_json(&outcome).as_bytes())?;
+    atomic_write_with(&json, |file| write_json(&outcome, std::io::BufWriter::new(file)))?;
     written.push(json);
     written.extend(crate::write::docx::write_documents(
         &ws.out,

@@ -19,7 +19,7 @@ use thidua::error::Fatal;
 use thidua::pipeline::{Progress, Workspace};
 use thidua::settings::Date;
 use thidua::summary::report;
-use thidua::write::json::to_json;
+use thidua::write::json::write_json;
 
 /// Help layout with Vietnamese headings (clap's own says "Usage:").
 const TEMPLATE: &str = "{before-help}{about-with-newline}\nCách dùng: {usage}\n\n{all-args}{after-help}";
@@ -318,7 +318,7 @@ fn execute(cli: &Cli) -> Result<u8, Fatal> {
             let ws = load(dir, &cli.out)?;
             let outcome = app::check_with(&ws, &Bar::new(cli.quiet))?;
             if *json {
-                print!("{}", to_json(&outcome));
+                print_json(&outcome);
             } else if !cli.quiet {
                 print!("{}", report(&outcome, None, &[]));
             }
@@ -328,11 +328,17 @@ fn execute(cli: &Cli) -> Result<u8, Fatal> {
             let ws = load(dir, &cli.out)?;
             let (outcome, written) = app::run_with(&ws, &Bar::new(cli.quiet))?;
             if *json {
-                print!("{}", to_json(&outcome));
+                print_json(&outcome);
             } else if !cli.quiet {
                 print!("{}", report(&outcome, Some(Path::new(&ws.out)), &written));
             }
             Ok(u8::from(outcome.has_errors()))
         }
     }
+}
+
+/// `--json`: the result on stdout, streamed. A closed pipe is not an error.
+fn print_json(outcome: &thidua::outcome::Outcome) {
+    let stdout = std::io::stdout();
+    let _ = write_json(outcome, std::io::BufWriter::new(stdout.lock()));
 }

@@ -117,6 +117,9 @@ impl Registry {
         })?;
         let mut registry = Registry::default();
         let mut seen: BTreeMap<String, String> = BTreeMap::new();
+        // Folded bloc name → index, so a province of thousands of units is
+        // grouped in one pass.
+        let mut bloc_index: BTreeMap<String, usize> = BTreeMap::new();
         for row in sheet.rows.iter().filter(|r| r.index > header) {
             let r = row.index;
             let bloc = text_at(sheet, r, cols[0]);
@@ -160,12 +163,15 @@ impl Registry {
                 }
             };
             let unit = Unit { code, name, role };
-            match registry.blocs.iter_mut().find(|b| fold(&b.name) == fold(&bloc)) {
-                Some(b) => b.units.push(unit),
-                None => registry.blocs.push(Bloc {
-                    name: bloc,
-                    units: vec![unit],
-                }),
+            match bloc_index.get(&fold(&bloc)) {
+                Some(&b) => registry.blocs[b].units.push(unit),
+                None => {
+                    bloc_index.insert(fold(&bloc), registry.blocs.len());
+                    registry.blocs.push(Bloc {
+                        name: bloc,
+                        units: vec![unit],
+                    });
+                }
             }
         }
         if registry.blocs.is_empty() {

@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 
-use rust_xlsxwriter::{Format, FormatAlign, Note, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Format, FormatAlign, Note, Worksheet, XlsxError};
 
 use crate::model::{Issue, Severity};
 use crate::read::table::Table;
@@ -18,7 +18,7 @@ use crate::read::Cell;
 use crate::registry::Framework;
 use crate::settings::Date;
 use crate::write::xlsx::{
-    fit_row, num, print_setup, print_setup_titled, set_properties, severity_label, sheet_ref, write_file_link, Formats,
+    fit_row, new_workbook, num, print_setup, print_setup_titled, severity_label, sheet_ref, write_file_link, Formats,
     SheetNames,
 };
 
@@ -86,10 +86,8 @@ impl Marks {
 /// Builds one feedback workbook in memory.
 pub fn feedback_workbook(input: &FeedbackInput) -> Result<Vec<u8>, XlsxError> {
     let f = Formats::sized(11);
-    let mut wb = Workbook::new();
     let who = input.unit.map(|(name, _)| name).unwrap_or(input.file);
-    set_properties(
-        &mut wb,
+    let mut wb = new_workbook(
         &format!("Phản hồi kiểm tra bảng tự chấm điểm năm {} — {who}", input.year),
         input.date,
     );

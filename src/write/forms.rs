@@ -1,9 +1,7 @@
 //! Workbooks for people to fill in: the member self-score forms of
 //! `thidua forms` (SPEC §5), and the registry and criteria files of `init`.
 
-use rust_xlsxwriter::{
-    DataValidation, DataValidationRule, Format, FormatAlign, ProtectionOptions, Workbook, XlsxError,
-};
+use rust_xlsxwriter::{DataValidation, DataValidationRule, Format, FormatAlign, ProtectionOptions, XlsxError};
 
 use crate::form::{FormMeta, COLUMNS, META_MARK, META_SHEET, SCORE_SHEET};
 use crate::model::Points;
@@ -13,7 +11,7 @@ use crate::registry::{
 };
 use crate::score::{criterion_scores, totals};
 use crate::settings::Date;
-use crate::write::xlsx::{fit_row, formula, num, print_setup, set_properties, Formats, FONT};
+use crate::write::xlsx::{fit_row, formula, new_workbook, num, print_setup, Formats, FONT};
 
 /// Column widths of the form: code, text, maximum, score, explanation.
 const FORM_WIDTHS: [f64; 5] = [8.0, 60.0, 10.0, 11.0, 34.0];
@@ -61,9 +59,7 @@ pub const TABLE_HEADER_ROW: u32 = 5;
 pub fn form_workbook(spec: &FormSpec) -> Result<Vec<u8>, XlsxError> {
     let f = Formats::new();
     let framework = spec.framework;
-    let mut wb = Workbook::new();
-    set_properties(
-        &mut wb,
+    let mut wb = new_workbook(
         &format!("Bảng tự chấm điểm thi đua năm {} — {}", spec.year, spec.unit_name),
         spec.date,
     );
@@ -229,8 +225,7 @@ pub fn form_workbook(spec: &FormSpec) -> Result<Vec<u8>, XlsxError> {
 /// `don-vi.xlsx` from a registry (used by `init`).
 pub fn registry_workbook(registry: &Registry, date: Date) -> Result<Vec<u8>, XlsxError> {
     let f = Formats::new();
-    let mut wb = Workbook::new();
-    set_properties(&mut wb, "Danh sách khối và đơn vị thành viên", date);
+    let mut wb = new_workbook("Danh sách khối và đơn vị thành viên", date);
     let ws = wb.add_worksheet();
     ws.set_name(REGISTRY_SHEET)?;
     for (col, (title, width)) in REGISTRY_HEADERS.iter().zip([40.0, 12.0, 45.0, 14.0]).enumerate() {
@@ -270,8 +265,7 @@ pub fn registry_workbook(registry: &Registry, date: Date) -> Result<Vec<u8>, Xls
 /// `tieu-chi.xlsx` from frameworks, one sheet each (used by `init`).
 pub fn criteria_workbook(frameworks: &[Framework], date: Date) -> Result<Vec<u8>, XlsxError> {
     let f = Formats::new();
-    let mut wb = Workbook::new();
-    set_properties(&mut wb, "Bảng tiêu chí chấm điểm thi đua", date);
+    let mut wb = new_workbook("Bảng tiêu chí chấm điểm thi đua", date);
     for framework in frameworks {
         let ws = wb.add_worksheet();
         ws.set_name(&framework.name)?;

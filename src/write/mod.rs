@@ -33,10 +33,23 @@ const RETRY_DELAYS_MS: [u64; 3] = [100, 300, 700];
 ///
 /// Fails with [`Fatal::Write`] naming `path`, in Vietnamese.
 pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<(), Fatal> {
-    write_via_temp(path, bytes, true)
+    write_via_temp(path, |file| file.write_all(bytes), true)
 }
 
-fn write_via_temp(path: &Path, bytes: &[u8], replace: bool) -> Result<(), Fatal> {
+/// [`atomic_write`] for an output written straight to its file by `fill`
+/// (a large workbook need not be held in memory first).
+pub fn atomic_write_with(
+    path: &Path,
+    fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> Result<(), Fatal> {
+    write_via_temp(path, fill, true)
+}
+
+fn write_via_temp(
+    path: &Path,
+    fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+    replace: bool,
+) -> Result<(), Fatal> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -54,7 +67,7 @@ fn write_via_temp(path: &Path, bytes: &[u8], replace: bool) -> Result<(), Fatal>
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
     let mut tmp = builder.tempfile_in(dir).map_err(|e| Fatal::write(path, e))?;
-    tmp.write_all(bytes)
+    fill(tmp.as_file_mut())
         .and_then(|()| tmp.as_file().sync_all())
         .map_err(|e| Fatal::write(path, e))?;
     // On failure the temporary file is removed when `tmp` is dropped.
@@ -91,7 +104,7 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), Fatal> {
     if path.exists() {
         return Err(Fatal::Exists(path.to_path_buf()));
     }
-    write_via_temp(path, bytes, false)
+    write_via_temp(path, |file| file.write_all(bytes), false)
 }
 
 /// Whether a file name is one of [`atomic_write`]'s temporary files.

@@ -121,8 +121,11 @@ pub fn print_setup_titled(
     Ok(())
 }
 
-/// Fixed document properties, so identical inputs give identical bytes.
-pub fn set_properties(wb: &mut Workbook, title: &str, date: Date) {
+/// A new workbook with fixed document properties, so identical inputs give
+/// identical bytes, and fast compression: level 1 costs a few percent in
+/// size and saves most of the time spent deflating at province scale.
+pub fn new_workbook(title: &str, date: Date) -> Workbook {
+    let mut wb = Workbook::new();
     let created = ExcelDateTime::from_ymd(date.year as u16, date.month as u8, date.day as u8)
         .unwrap_or_else(|_| ExcelDateTime::from_ymd(2000, 1, 1).expect("valid date"));
     let props = DocProperties::new()
@@ -130,6 +133,8 @@ pub fn set_properties(wb: &mut Workbook, title: &str, date: Date) {
         .set_author("thidua")
         .set_creation_datetime(&created);
     wb.set_properties(&props);
+    wb.set_zip_compression_level(1);
+    wb
 }
 
 /// A score as a number cell value.
@@ -387,26 +392,39 @@ fn write_headers(ws: &mut Worksheet, row: u32, headers: &[(&str, f64)], f: &Form
 }
 
 /// Builds tong-hop.xlsx in memory.
-pub fn summary_workbook(input: &SummaryInput) -> Result<Vec<u8>, XlsxError> {
+/// A worksheet for a sheet whose size grows with the province: in
+/// constant-memory mode (rows go to a temporary file as they are finished)
+/// when a temporary file can be made, else an ordinary one. Such sheets are
+/// written strictly row by row.
+fn add_large_sheet(wb: &mut Workbook) -> Result<&mut Worksheet, XlsxError> {
+    if wb.add_worksheet_with_constant_memory().is_err() {
+        wb.add_worksheet();
+    }
+    let last = wb.worksheets().len() - 1;
+    wb.worksheet_from_index(last)
+}
+
+/// Builds tong-hop.xlsx; the caller saves it (straight to its file, see
+/// `Workbook::save_to_writer`).
+pub fn summary_workbook(input: &SummaryInput) -> Result<Workbook, XlsxError> {
     let outcome = input.outcome;
     let f = Formats::sized(11);
-    let mut wb = Workbook::new();
-    set_properties(&mut wb, "Tổng hợp kết quả chấm điểm thi đua", outcome.report_date);
+    let mut wb = new_workbook("Tổng hợp kết quả chấm điểm thi đua", outcome.report_date);
     let mut names = SheetNames::default();
     for fixed in [SUMMARY_SHEET, PROPOSALS_SHEET, ISSUES_SHEET, INPUTS_SHEET] {
         names.reserve(fixed);
     }
-    summary_sheet(wb.add_worksheet(), outcome, &f)?;
+    summary_sheet(add_large_sheet(&mut wb)?, outcome, &f)?;
     for (b, bloc) in outcome.blocs.iter().enumerate() {
         let name = names.unique(&bloc_sheet_name(&bloc.name));
-        let ws = wb.add_worksheet();
+        let ws = add_large_sheet(&mut wb)?;
         ws.set_name(&name)?;
         bloc_sheet(ws, outcome.year, bloc, input.frameworks[b], &f)?;
     }
     proposals_sheet(wb.add_worksheet(), input, &f)?;
     issues_sheet(wb.add_worksheet(), input, &f)?;
-    inputs_sheet(wb.add_worksheet(), input, &f)?;
-    wb.save_to_buffer()
+    inputs_sheet(add_large_sheet(&mut wb)?, input, &f)?;
+    Ok(wb)
 }
 
 fn summary_sheet(ws: &mut Worksheet, outcome: &Outcome, f: &Formats) -> Result<(), XlsxError> {
@@ -507,13 +525,9 @@ fn bloc_sheet(ws: &mut Worksheet, year: i32, bloc: &BlocResult, fw: &Framework, 
     }
     ws.merge_range(1, 0, 1, last_col, &subtitle, &f.italic)?;
     ws.set_row_height(1, 30)?;
-    for (col, (title, width)) in [("Mã", 6.0), ("Nội dung", TITLE_WIDTH), ("Điểm tối đa", 8.0)]
-        .iter()
-        .enumerate()
-    {
-        ws.merge_range(header_top, col as u16, header_top + 1, col as u16, title, &f.header)?;
-        ws.set_column_width(col as u16, *width)?;
-    }
+    // Rows are written strictly in order (the sheet may be in constant
+    // memory mode): the upper header row with the unit names, then the
+    // vertical titles that span both header rows, then the lower row.
     for (u, unit) in bloc.units.iter().enumerate() {
         let c = 3 + 2 * u as u16;
         ws.merge_range(
@@ -524,8 +538,6 @@ fn bloc_sheet(ws: &mut Worksheet, year: i32, bloc: &BlocResult, fw: &Framework, 
             &format!("{} ({})", unit.name, unit.code),
             &f.header,
         )?;
-        ws.write_string_with_format(header_top + 1, c, "Tự chấm", &f.header)?;
-        ws.write_string_with_format(header_top + 1, c + 1, "Kết quả", &f.header)?;
         ws.set_column_width(c, UNIT_WIDTH)?;
         ws.set_column_width(c + 1, UNIT_WIDTH)?;
     }
@@ -535,7 +547,44 @@ fn bloc_sheet(ws: &mut Worksheet, year: i32, bloc: &BlocResult, fw: &Framework, 
         .map(|u| lines_needed(&format!("{} ({})", u.name, u.code), 2.0 * UNIT_WIDTH))
         .max();
     ws.set_row_height(header_top, (longest.unwrap_or(1).max(2) as f64 * 14.5 + 3.0).min(409.0))?;
+    for (col, (title, width)) in [("Mã", 6.0), ("Nội dung", TITLE_WIDTH), ("Điểm tối đa", 8.0)]
+        .iter()
+        .enumerate()
+    {
+        ws.merge_range(header_top, col as u16, header_top + 1, col as u16, title, &f.header)?;
+        ws.set_column_width(col as u16, *width)?;
+    }
+    for u in 0..bloc.units.len() {
+        let c = 3 + 2 * u as u16;
+        ws.write_string_with_format(header_top + 1, c, "Tự chấm", &f.header)?;
+        ws.write_string_with_format(header_top + 1, c + 1, "Kết quả", &f.header)?;
+    }
     let row_of = |i: usize| BLOC_FIRST_ROW + i as u32;
+    // Criteria rows are as tall as their wrapped titles. The commonest
+    // height becomes the sheet's default and only the other rows get their
+    // own: a province has a thousand of these sheets, and every explicit
+    // row height is kept in memory until the workbook is saved.
+    let line_height = 11.0 * 1.3;
+    let height = |lines: usize| (lines as f64 * line_height + 3.0).min(409.0);
+    let lines: Vec<usize> = fw
+        .criteria
+        .iter()
+        .map(|c| lines_needed(&c.title, TITLE_WIDTH - 2.0 * c.depth as f64))
+        .collect();
+    let common = {
+        let mut counts = BTreeMap::new();
+        for l in &lines {
+            *counts.entry(*l).or_insert(0usize) += 1;
+        }
+        counts
+            .into_iter()
+            .max_by_key(|(l, n)| (*n, std::cmp::Reverse(*l)))
+            .map(|(l, _)| l)
+            .unwrap_or(1)
+    };
+    if common > 1 {
+        ws.set_default_row_height(height(common));
+    }
     for (i, c) in fw.criteria.iter().enumerate() {
         let r = row_of(i);
         let (text, score) = if c.leaf {
@@ -546,7 +595,9 @@ fn bloc_sheet(ws: &mut Worksheet, year: i32, bloc: &BlocResult, fw: &Framework, 
         ws.write_string_with_format(r, 0, &c.code, text)?;
         let title = f.wrap.clone().set_indent(c.depth as u8);
         ws.write_string_with_format(r, 1, &c.title, &if c.leaf { title } else { title.set_bold() })?;
-        fit_row(ws, r, &[(&c.title, TITLE_WIDTH - 2.0 * c.depth as f64)], 11)?;
+        if lines[i] != common {
+            ws.set_row_height(r, if lines[i] > 1 { height(lines[i]) } else { 15.0 })?;
+        }
         ws.write_number_with_format(r, 2, num(c.max), score)?;
         for (u, unit) in bloc.units.iter().enumerate() {
             for (k, scores) in [&unit.self_scores, &unit.final_scores].into_iter().enumerate() {
@@ -585,82 +636,82 @@ fn bloc_sheet(ws: &mut Worksheet, year: i32, bloc: &BlocResult, fw: &Framework, 
         "Xếp loại",
         "Ghi chú",
     ];
-    for (k, label) in labels.iter().enumerate() {
-        let r = totals_row + k as u32;
-        ws.write_blank(r, 0, &f.bold)?;
-        ws.write_string_with_format(r, 1, *label, &f.bold)?;
-        ws.write_blank(r, 2, &f.bold)?;
-    }
     let kind_max = |kind: Kind| -> Points {
         fw.tops()
             .filter(|&i| fw.criteria[i].kind == kind)
             .map(|i| fw.criteria[i].max)
             .sum()
     };
+    let kinds = [Kind::Standard, Kind::Bonus, Kind::Deduction];
     let mut note_lines = 1;
-    ws.write_number_with_format(totals_row, 2, num(kind_max(Kind::Standard)), &f.score_bold)?;
-    ws.write_number_with_format(totals_row + 1, 2, num(kind_max(Kind::Bonus)), &f.score_bold)?;
-    ws.write_number_with_format(totals_row + 2, 2, num(kind_max(Kind::Deduction)), &f.score_bold)?;
-    for (u, unit) in bloc.units.iter().enumerate() {
-        for (k, totals) in [unit.self_totals, unit.final_totals].into_iter().enumerate() {
-            let col = 3 + 2 * u as u16 + k as u16;
-            let letters = column_letters(col as u32);
-            let Some(t) = totals else {
-                for r in totals_row..totals_row + 4 {
-                    ws.write_blank(r, col, &f.score_bold)?;
-                }
-                continue;
-            };
-            for (j, (kind, value)) in [
-                (Kind::Standard, t.standard),
-                (Kind::Bonus, t.bonus),
-                (Kind::Deduction, t.deduction),
-            ]
-            .into_iter()
-            .enumerate()
-            {
-                let cells: Vec<String> = fw
-                    .tops()
-                    .filter(|&i| fw.criteria[i].kind == kind)
-                    .map(|i| format!("{letters}{}", row_of(i) + 1))
-                    .collect();
-                let text = if cells.is_empty() {
-                    "=0".to_string()
-                } else {
-                    format!("=SUM({})", cells.join(","))
-                };
-                ws.write_formula_with_format(totals_row + j as u32, col, formula(&text, value), &f.score_bold)?;
-            }
-            let (s, b, d) = (totals_row + 1, totals_row + 2, totals_row + 3);
-            ws.write_formula_with_format(
-                totals_row + 3,
-                col,
-                formula(&format!("={letters}{s}+{letters}{b}-{letters}{d}"), t.total),
-                &f.score_bold,
-            )?;
+    for (k, label) in labels.iter().enumerate() {
+        let r = totals_row + k as u32;
+        ws.write_blank(r, 0, &f.bold)?;
+        ws.write_string_with_format(r, 1, *label, &f.bold)?;
+        if common > 1 && k < labels.len() - 1 {
+            ws.set_row_height(r, 15.0)?;
         }
-        let c = 3 + 2 * u as u16;
-        let rank_row = totals_row + 4;
-        ws.write_blank(rank_row, c, &f.integer)?;
-        match unit.rank {
-            Some(rank) => ws.write_number_with_format(rank_row, c + 1, rank as f64, &f.integer.clone().set_bold())?,
-            None => ws.write_blank(rank_row, c + 1, &f.integer)?,
+        match kinds.get(k) {
+            Some(kind) => ws.write_number_with_format(r, 2, num(kind_max(*kind)), &f.score_bold)?,
+            None => ws.write_blank(r, 2, &f.bold)?,
         };
-        let class = unit.classification.clone().unwrap_or_default();
-        ws.merge_range(
-            rank_row + 1,
-            c,
-            rank_row + 1,
-            c + 1,
-            &class,
-            &f.integer.clone().set_text_wrap(),
-        )?;
-        let mut notes = unit.notes.clone();
-        if let Some(award) = unit.award.as_ref().map(|_| award_text(unit)) {
-            notes.insert(0, format!("Đề nghị: {award}"));
+        for (u, unit) in bloc.units.iter().enumerate() {
+            let c = 3 + 2 * u as u16;
+            match k {
+                // Standard, bonus, deduction: sums of the top groups; total.
+                0..=3 => {
+                    for (j, totals) in [unit.self_totals, unit.final_totals].into_iter().enumerate() {
+                        let col = c + j as u16;
+                        let letters = column_letters(col as u32);
+                        let Some(t) = totals else {
+                            ws.write_blank(r, col, &f.score_bold)?;
+                            continue;
+                        };
+                        let (text, value) = match kinds.get(k) {
+                            Some(kind) => {
+                                let cells: Vec<String> = fw
+                                    .tops()
+                                    .filter(|&i| fw.criteria[i].kind == *kind)
+                                    .map(|i| format!("{letters}{}", row_of(i) + 1))
+                                    .collect();
+                                let text = if cells.is_empty() {
+                                    "=0".to_string()
+                                } else {
+                                    format!("=SUM({})", cells.join(","))
+                                };
+                                (text, [t.standard, t.bonus, t.deduction][k])
+                            }
+                            None => {
+                                let (s, b, d) = (totals_row + 1, totals_row + 2, totals_row + 3);
+                                (format!("={letters}{s}+{letters}{b}-{letters}{d}"), t.total)
+                            }
+                        };
+                        ws.write_formula_with_format(r, col, formula(&text, value), &f.score_bold)?;
+                    }
+                }
+                4 => {
+                    ws.write_blank(r, c, &f.integer)?;
+                    match unit.rank {
+                        Some(rank) => {
+                            ws.write_number_with_format(r, c + 1, rank as f64, &f.integer.clone().set_bold())?
+                        }
+                        None => ws.write_blank(r, c + 1, &f.integer)?,
+                    };
+                }
+                5 => {
+                    let class = unit.classification.clone().unwrap_or_default();
+                    ws.merge_range(r, c, r, c + 1, &class, &f.integer.clone().set_text_wrap())?;
+                }
+                _ => {
+                    let mut notes = unit.notes.clone();
+                    if let Some(award) = unit.award.as_ref().map(|_| award_text(unit)) {
+                        notes.insert(0, format!("Đề nghị: {award}"));
+                    }
+                    ws.merge_range(r, c, r, c + 1, &notes.join("; "), &f.wrap)?;
+                    note_lines = note_lines.max(lines_needed(&notes.join("; "), 2.0 * UNIT_WIDTH));
+                }
+            }
         }
-        ws.merge_range(rank_row + 2, c, rank_row + 2, c + 1, &notes.join("; "), &f.wrap)?;
-        note_lines = note_lines.max(lines_needed(&notes.join("; "), 2.0 * UNIT_WIDTH));
     }
     ws.set_row_height(totals_row + 6, (note_lines as f64 * 14.5 + 3.0).min(409.0))?;
     ws.set_freeze_panes(BLOC_FIRST_ROW, 3)?;
@@ -909,6 +960,19 @@ fn inputs_sheet(ws: &mut Worksheet, input: &SummaryInput, f: &Formats) -> Result
     let mono = f.text.clone().set_font_name("Courier New").set_font_size(9);
     let mut row = 1u32;
     let mut seq = 0;
+    // Inputs by unit code and units by code, looked up once per row (a
+    // province has thousands of both).
+    let mut files_of: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, record) in outcome.inputs.iter().enumerate() {
+        if let Some(code) = record.unit.as_deref() {
+            files_of.entry(code).or_default().push(i);
+        }
+    }
+    let unit_of: BTreeMap<&str, (&BlocResult, &UnitResult)> = outcome
+        .blocs
+        .iter()
+        .flat_map(|b| b.units.iter().map(move |u| (u.code.as_str(), (b, u))))
+        .collect();
     let write_input = |ws: &mut Worksheet, row: u32, i: usize| -> Result<(), XlsxError> {
         let record = &outcome.inputs[i];
         write_file_link(
@@ -921,11 +985,7 @@ fn inputs_sheet(ws: &mut Worksheet, input: &SummaryInput, f: &Formats) -> Result
         )?;
         ws.write_string_with_format(row, 6, input_status_label(record.status), &f.text)?;
         ws.write_string_with_format(row, 7, record.sha256.as_deref().unwrap_or(""), &mono)?;
-        let unit = outcome
-            .blocs
-            .iter()
-            .flat_map(|b| b.units.iter().map(move |u| (b, u)))
-            .find(|(_, u)| record.unit.as_deref() == Some(u.code.as_str()));
+        let unit = record.unit.as_deref().and_then(|code| unit_of.get(code));
         let w = |c: usize| INPUT_HEADERS[c].1;
         let mut cells = vec![(record.file.as_str(), w(5))];
         if let Some((b, u)) = unit {
@@ -937,9 +997,7 @@ fn inputs_sheet(ws: &mut Worksheet, input: &SummaryInput, f: &Formats) -> Result
     let mut listed = vec![false; outcome.inputs.len()];
     for bloc in &outcome.blocs {
         for unit in &bloc.units {
-            let files: Vec<usize> = (0..outcome.inputs.len())
-                .filter(|&i| outcome.inputs[i].unit.as_deref() == Some(unit.code.as_str()))
-                .collect();
+            let files: &[usize] = files_of.get(unit.code.as_str()).map(Vec::as_slice).unwrap_or(&[]);
             for k in 0..files.len().max(1) {
                 seq += 1;
                 ws.write_number_with_format(row, 0, seq as f64, &f.integer)?;

@@ -58,7 +58,7 @@ pub fn repack(raw: &[u8], date: Date) -> Result<Vec<u8>, PackError> {
     .unwrap_or_default();
     let options = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
-        .compression_level(Some(6))
+        .compression_level(Some(1))
         .last_modified_time(time)
         .unix_permissions(0o644);
     let mut out = ZipWriter::new(Cursor::new(Vec::new()));
