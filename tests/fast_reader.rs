@@ -80,3 +80,45 @@ fn direct_reader_matches_calamine() {
         }
     }
 }
+
+/// Some writers store part names with `\` or in another case; the reader
+/// finds them all the same.
+#[test]
+fn part_names_with_backslashes_or_other_case_are_found() {
+    use std::io::{Read, Write};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let original = root.join("samples/bac-ninh-2026/nop/khoi-thi-dua-cac-co-quan-noi-chinh/so-noi-vu.xlsx");
+    let bytes = std::fs::read(&original).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.clone())).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        let name = entry.name().to_string();
+        let renamed = if name.starts_with("xl/worksheets/") {
+            name.replace('/', "\\")
+        } else if name == "xl/sharedStrings.xml" {
+            "xl/SharedStrings.xml".to_string()
+        } else {
+            name
+        };
+        let mut data = Vec::new();
+        entry.read_to_end(&mut data).unwrap();
+        out.start_file(renamed, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&data).unwrap();
+    }
+    let renamed = out.finish().unwrap().into_inner();
+    let limits = Limits::default();
+    let cells = |bytes: Vec<u8>| {
+        let mut book = thidua::read::open(bytes, &limits).unwrap();
+        let sheet = book.sheet("Tự chấm điểm").unwrap();
+        sheet
+            .rows
+            .iter()
+            .flat_map(|r| r.cells.iter().map(move |(c, v)| (r.index, *c, v.clone())))
+            .collect::<Vec<_>>()
+    };
+    let expected = cells(bytes);
+    assert!(expected.len() > 50);
+    assert_eq!(cells(renamed), expected);
+}

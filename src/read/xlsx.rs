@@ -104,7 +104,17 @@ impl XlsxBook {
     /// Inflates one part, bounded by the unpacked-size limit whatever its
     /// header claims. `None` when the part does not exist.
     fn part(&mut self, path: &str) -> Result<Option<Vec<u8>>, ReadFailure> {
-        let Some(index) = self.zip.index_for_name(path) else {
+        // Some writers store names with `\` or another case: look those up
+        // only when the exact name is missing.
+        let found = self.zip.index_for_name(path).or_else(|| {
+            let wanted = path.to_ascii_lowercase();
+            self.zip
+                .file_names()
+                .find(|name| name.replace('\\', "/").trim_start_matches('/').to_ascii_lowercase() == wanted)
+                .map(str::to_owned)
+                .and_then(|name| self.zip.index_for_name(&name))
+        });
+        let Some(index) = found else {
             return Ok(None);
         };
         let entry = self.zip.by_index(index).map_err(|e| match e {
