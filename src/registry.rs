@@ -262,6 +262,46 @@ impl Registry {
             .filter(|&at| fold(&self.unit(at).code) == key)
     }
 
+    /// The one unit whose folded name, or code, stands as whole words inside
+    /// `key`: "Thanh tra tỉnh Bắc Ninh" or a file named `NC04_thanh-tra`
+    /// name a registry unit all the same. The longest name wins; two
+    /// different units equally long is no match.
+    fn contained_unit(&self, key: &str) -> Option<UnitRef> {
+        let words: Vec<&str> = key
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let spaced = format!(" {} ", words.join(" "));
+        let mut best: Option<(usize, UnitRef)> = None;
+        let mut tie = false;
+        for (at, unit) in self.units() {
+            let name = fold(&unit.name);
+            let name_words = name
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let code = fold(&unit.code);
+            let hit = if !name_words.is_empty() && spaced.contains(&format!(" {name_words} ")) {
+                Some(name_words.len())
+            } else if code.len() >= 3 && !code.bytes().all(|b| b.is_ascii_digit()) && words.iter().any(|w| *w == code) {
+                Some(code.len())
+            } else {
+                None
+            };
+            match (hit, best) {
+                (Some(len), Some((best_len, best_at))) if len == best_len && best_at != at => tie = true,
+                (Some(len), Some((best_len, _))) if len > best_len => {
+                    best = Some((len, at));
+                    tie = false;
+                }
+                (Some(len), None) => best = Some((len, at)),
+                _ => {}
+            }
+        }
+        best.filter(|_| !tie).map(|(_, at)| at)
+    }
+
     /// The unit whose name or code matches `text`, ignoring case, marks,
     /// spacing and Unicode form; `Err` carries the nearest name to suggest.
     pub fn match_unit(&self, text: &str) -> Result<UnitRef, Option<String>> {
@@ -270,6 +310,9 @@ impl Registry {
             return Err(None);
         }
         if let Some(&at) = self.index.get(&key) {
+            return Ok(at);
+        }
+        if let Some(at) = self.contained_unit(&key) {
             return Ok(at);
         }
         let nearest = self
@@ -595,5 +638,27 @@ mod tests {
             Err(Some("Sở Giáo dục và Đào tạo".into()))
         );
         assert_eq!(r.unit((0, 0)).role, Role::Leader);
+    }
+
+    #[test]
+    fn registry_finds_a_unit_named_inside_a_longer_text() {
+        let s = sheet(
+            "Đơn vị",
+            &[
+                &["Khối", "Mã đơn vị", "Tên đơn vị", "Vai trò"],
+                &["Khối A", "NC04", "Thanh tra tỉnh", ""],
+                &["Khối A", "NC05", "Sở Y tế", ""],
+                &["Khối A", "NC06", "Sở Y tế dự phòng", ""],
+            ],
+        );
+        let r = Registry::from_sheets(&[s]).unwrap();
+        assert_eq!(r.match_unit("Thanh tra tỉnh Bắc Ninh"), Ok((0, 0)));
+        assert_eq!(r.match_unit("nc04 thanh tra"), Ok((0, 0)));
+        assert_eq!(r.match_unit("bang tu cham NC05 2026"), Ok((0, 1)));
+        // The longest name contained wins.
+        assert_eq!(r.match_unit("Sở Y tế dự phòng tỉnh"), Ok((0, 2)));
+        assert_eq!(r.match_unit("Sở Y tế tỉnh"), Ok((0, 1)));
+        // A word that merely starts a name is not a match.
+        assert!(r.match_unit("Thanh").is_err());
     }
 }

@@ -240,14 +240,49 @@ fn file_stem(file: &str) -> String {
 fn score_table(file: &str, table: &Table, framework: &Framework, issues: &mut Vec<Issue>) -> Scorecard {
     let n = framework.criteria.len();
     let mut row_of: Vec<Option<&TableRow>> = vec![None; n];
+    // Folded criterion titles, made only when some row has to be matched by
+    // its text.
+    let titles: std::cell::OnceCell<Vec<String>> = std::cell::OnceCell::new();
     for row in &table.rows {
         let by_code = (!row.code.is_empty()).then(|| framework.find(&row.code)).flatten();
-        let found = by_code.or_else(|| {
+        let by_text = || {
             let key = fold(&row.text);
             (!key.is_empty())
-                .then(|| framework.criteria.iter().position(|c| fold(&c.title) == key))
+                .then(|| {
+                    titles
+                        .get_or_init(|| framework.criteria.iter().map(|c| fold(&c.title)).collect())
+                        .iter()
+                        .position(|t| *t == key)
+                })
                 .flatten()
-        });
+        };
+        let found = match by_code {
+            Some(i) if row_of[i].is_none() => Some(i),
+            // The code is taken already: `1.10` typed as a number reads as
+            // `1.1`. The text still tells which criterion the row is.
+            Some(_) => by_text().filter(|&j| row_of[j].is_none()),
+            None => by_text(),
+        };
+        if let (None, Some(i)) = (found, by_code) {
+            if !row.self_score.is_empty() {
+                issues.push(
+                    Issue::new(
+                        Code::CriterionUnknown,
+                        format!(
+                            "Dòng \"{} {}\" trùng mã với dòng {} của tiêu chí {}; điểm ở dòng này không được tính. Xóa dòng trùng hoặc sửa mã cho đúng.",
+                            row.code,
+                            row.text,
+                            row_of[i].map(|r| r.row + 1).unwrap_or(0),
+                            framework.criteria[i].code
+                        ),
+                    )
+                    .file(file)
+                    .sheet(&table.sheet)
+                    .at(row.row, table.columns.code.or(table.columns.content).unwrap_or(0)),
+                );
+            }
+            continue;
+        }
         match found {
             Some(i) if row_of[i].is_none() => row_of[i] = Some(row),
             _ => {
@@ -454,5 +489,100 @@ fn check_total(file: &str, table: &Table, own: &Totals, issues: &mut Vec<Issue>)
                 .at(total.row, table.columns.self_score),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::table::Columns;
+    use crate::registry::Criterion;
+
+    fn framework(codes: &[(&str, &str)]) -> Framework {
+        let mut criteria: Vec<Criterion> = vec![Criterion {
+            code: "1".into(),
+            title: "Nhóm".into(),
+            max: Points(10000),
+            kind: Kind::Standard,
+            guide: String::new(),
+            parent: None,
+            depth: 0,
+            leaf: false,
+        }];
+        for (code, title) in codes {
+            criteria.push(Criterion {
+                code: code.to_string(),
+                title: title.to_string(),
+                max: Points(1000),
+                kind: Kind::Standard,
+                guide: String::new(),
+                parent: Some(0),
+                depth: 1,
+                leaf: true,
+            });
+        }
+        Framework::new("Tiêu chí", criteria)
+    }
+
+    fn row(r: u32, code: &str, text: &str, score: f64) -> TableRow {
+        TableRow {
+            row: r,
+            code: code.into(),
+            text: text.into(),
+            self_score: Cell::Number(score),
+            appraisal: None,
+        }
+    }
+
+    fn table(rows: Vec<TableRow>) -> Table {
+        Table {
+            sheet: "S".into(),
+            header_row: 0,
+            columns: Columns {
+                code: Some(0),
+                content: Some(1),
+                max: None,
+                self_score: 2,
+                appraisal: None,
+            },
+            rows,
+            total: None,
+        }
+    }
+
+    /// Regression: a member typed code 1.10 as a number, which Excel keeps as
+    /// 1.1; the row must go to criterion 1.10 by its text, not be dropped.
+    #[test]
+    fn code_typed_as_number_that_collides_falls_back_to_text() {
+        let codes: Vec<(String, String)> = (1..=10)
+            .map(|i| (format!("1.{i}"), format!("Tiêu chí số {i}")))
+            .collect();
+        let refs: Vec<(&str, &str)> = codes.iter().map(|(c, t)| (c.as_str(), t.as_str())).collect();
+        let fw = framework(&refs);
+        let mut rows: Vec<TableRow> = (1..=9)
+            .map(|i| row(i, &format!("1.{i}"), &format!("Tiêu chí số {i}"), 5.0))
+            .collect();
+        rows.push(row(10, "1.1", "Tiêu chí số 10", 7.5));
+        let mut issues = Vec::new();
+        let card = score_table("f.xlsx", &table(rows), &fw, &mut issues);
+        assert!(issues.is_empty(), "{issues:?}");
+        assert_eq!(card.self_scores[fw.find("1.10").unwrap()], Points(750));
+        assert_eq!(card.self_totals.total, Points(9 * 500 + 750));
+    }
+
+    #[test]
+    fn a_duplicated_row_is_reported_not_added() {
+        let fw = framework(&[("1.1", "A"), ("1.2", "B")]);
+        let rows = vec![
+            row(1, "1.1", "A", 5.0),
+            row(2, "1.2", "B", 5.0),
+            row(3, "1.1", "A", 9.0),
+        ];
+        let mut issues = Vec::new();
+        let card = score_table("f.xlsx", &table(rows), &fw, &mut issues);
+        assert_eq!(issues.len(), 1);
+        assert_eq!(issues[0].code, Code::CriterionUnknown);
+        assert_eq!(issues[0].cell.as_deref(), Some("A4"));
+        assert_eq!(card.self_totals.total, Points(1000));
     }
 }

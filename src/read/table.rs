@@ -116,6 +116,13 @@ fn titles(sheet: &Sheet, row: usize, two_rows: bool) -> Vec<(u32, String)> {
 fn columns_from(titles: &[(u32, String)]) -> Option<Columns> {
     let mut found = Columns::default();
     let mut self_score = None;
+    // A column titled "Mã" holds the codes even when an "STT" column of
+    // row numbers comes first.
+    let code_titles = ["ma", "ma so", "ma tc", "ma tieu chi"];
+    found.code = titles
+        .iter()
+        .find(|(_, t)| code_titles.contains(&t.trim_end_matches('.')))
+        .map(|(c, _)| *c);
     for (col, title) in titles {
         let slot = match role_of(title) {
             Some(Role::Code) => &mut found.code,
@@ -287,6 +294,17 @@ mod tests {
         assert_eq!(t.columns.self_score, 3);
         assert_eq!(t.columns.appraisal, Some(4));
         assert_eq!(t.rows[0].appraisal, Some(Cell::Text("8".into())));
+    }
+
+    #[test]
+    fn ma_column_wins_over_row_numbers() {
+        let s = sheet(&[
+            (0, &[(0, "STT"), (1, "Mã"), (2, "Nội dung"), (3, "Điểm tự chấm")]),
+            (1, &[(0, "1"), (1, "I.1"), (2, "X"), (3, "9")]),
+        ]);
+        let t = find_table(&s).unwrap();
+        assert_eq!(t.columns.code, Some(1));
+        assert_eq!(t.rows[0].code, "I.1");
     }
 
     #[test]
