@@ -12,11 +12,6 @@ use crate::outcome::{InputStatus, Outcome, UnitStatus};
 /// (all of them are in ket-qua.json and the workbook). `check` lists all.
 pub const RUN_ISSUE_LINES: usize = 50;
 
-/// The summary without the outputs' folder; see [`report`].
-pub fn human(outcome: &Outcome, written: &[PathBuf]) -> String {
-    report(outcome, None, written)
-}
-
 /// Counts per status, then each issue as `file › sheet › cell: message`
 /// (errors first; after `run`, at most [`RUN_ISSUE_LINES`]), the blocs that
 /// are incomplete, and where the outputs are: `out` with the files written,

@@ -11,11 +11,3 @@ pub fn write_json(outcome: &Outcome, mut out: impl Write) -> std::io::Result<()>
     out.write_all(b"\n")?;
     out.flush()
 }
-
-/// The outcome as pretty JSON with a final newline.
-pub fn to_json(outcome: &Outcome) -> String {
-    let mut bytes = Vec::new();
-    // Writing to memory cannot fail, and the outcome is plain data.
-    let _ = write_json(outcome, &mut bytes);
-    String::from_utf8(bytes).unwrap_or_default()
-}
