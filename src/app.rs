@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::Fatal;
-use crate::fold::slug;
+use crate::fold::{slug, UniqueStems};
 use crate::outcome::Outcome;
 use crate::pipeline::{process_with, Processed, Progress, Silent, Workspace};
 use crate::sample;
@@ -212,18 +212,23 @@ fn write_feedback(
     };
     let dir = ws.out.join(FEEDBACK_DIR);
     let mut files = std::collections::BTreeMap::new();
-    let mut used = std::collections::BTreeSet::new();
-    for record in &outcome.inputs {
-        let issues: Vec<crate::model::Issue> = outcome
-            .issues
-            .iter()
-            .filter(|i| i.file.as_deref() == Some(record.file.as_str()))
-            .cloned()
-            .collect();
-        if issues.is_empty() {
-            continue;
+    let mut stems = UniqueStems::default();
+    let mut names = std::collections::BTreeSet::new();
+    // Issues and found tables by file, gathered once: a province may have
+    // thousands of files with issues.
+    let mut issues_of: std::collections::BTreeMap<&str, Vec<crate::model::Issue>> = std::collections::BTreeMap::new();
+    for issue in &outcome.issues {
+        if let Some(file) = issue.file.as_deref() {
+            issues_of.entry(file).or_default().push(issue.clone());
         }
-        let tabled = processed.feedback.iter().find(|f| f.file == record.file);
+    }
+    let tables: std::collections::BTreeMap<&str, &crate::pipeline::Feedback> =
+        processed.feedback.iter().map(|f| (f.file.as_str(), f)).collect();
+    for record in &outcome.inputs {
+        let Some(issues) = issues_of.get(record.file.as_str()) else {
+            continue;
+        };
+        let tabled = tables.get(record.file.as_str()).copied();
         let unit = tabled
             .and_then(|f| f.unit)
             .or_else(|| record.unit.as_deref().and_then(|c| ws.registry.find_code(c)));
@@ -240,17 +245,7 @@ fn write_feedback(
                     .as_str(),
             ),
         };
-        let name = (1..)
-            .map(|n| {
-                if n == 1 {
-                    format!("{stem}.xlsx")
-                } else {
-                    format!("{stem}-{n}.xlsx")
-                }
-            })
-            .find(|n| !used.contains(n))
-            .expect("a free name");
-        used.insert(name.clone());
+        let name = format!("{}.xlsx", stems.claim(&stem));
         let path = dir.join(&name);
         let input = FeedbackInput {
             year: outcome.year,
@@ -264,18 +259,19 @@ fn write_feedback(
             file_link: format!("{up}{base}{}", record.file),
             table: tabled.map(|f| &f.table),
             framework: unit.map(|u| ws.framework_of(u.0)),
-            issues: &issues,
+            issues,
         };
         let bytes = feedback_workbook(&input).map_err(xlsx_error(&path))?;
         atomic_write(&path, &bytes)?;
         written.push(path);
         files.insert(record.file.clone(), format!("{FEEDBACK_DIR}/{name}"));
+        names.insert(name);
     }
     // Feedback from an earlier run for inputs that are now clean would mislead.
     if let Ok(entries) = std::fs::read_dir(&dir) {
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            if name.ends_with(".xlsx") && !used.contains(&name) {
+            if name.ends_with(".xlsx") && !names.contains(&name) {
                 let _ = std::fs::remove_file(entry.path());
             }
         }

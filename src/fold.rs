@@ -122,6 +122,32 @@ pub fn sheet_name(text: &str, fallback: &str) -> String {
     }
 }
 
+/// File stems handed out once each within one folder: a stem already
+/// taken (ignoring case, as Windows does) gets `-2`, `-3`, … so two blocs or
+/// units whose names give the same slug never overwrite each other's file.
+#[derive(Debug, Default)]
+pub struct UniqueStems {
+    used: std::collections::BTreeSet<String>,
+}
+
+impl UniqueStems {
+    /// `stem`, or the first of `stem-2`, `stem-3`, … not handed out yet.
+    pub fn claim(&mut self, stem: &str) -> String {
+        let name = (1..)
+            .map(|n| {
+                if n == 1 {
+                    stem.to_string()
+                } else {
+                    format!("{stem}-{n}")
+                }
+            })
+            .find(|n| !self.used.contains(&n.to_lowercase()))
+            .unwrap_or_else(|| stem.to_string());
+        self.used.insert(name.to_lowercase());
+        name
+    }
+}
+
 /// Levenshtein distance over chars, for suggesting the nearest unit name.
 pub fn distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
@@ -210,6 +236,15 @@ mod tests {
         assert_eq!(sheet_name("'quoted'", "Khối"), "quoted");
         assert_eq!(sheet_name("\u{1}", "Khối 1"), "Khối 1");
         assert_eq!(sheet_name(&"a".repeat(40), "x").chars().count(), 31);
+    }
+
+    #[test]
+    fn unique_stems_never_repeat() {
+        let mut stems = UniqueStems::default();
+        assert_eq!(stems.claim(&slug("Sở Y tế")), "so-y-te");
+        assert_eq!(stems.claim(&slug("SỞ Y TẾ")), "so-y-te-2");
+        assert_eq!(stems.claim("so-y-te"), "so-y-te-3");
+        assert_eq!(stems.claim("so-noi-vu"), "so-noi-vu");
     }
 
     #[test]

@@ -616,3 +616,43 @@ fn killed_runs_leave_every_output_previous_or_whole() {
     assert_eq!(fingerprints(&out), baseline);
     assert_eq!(fingerprints(&dir), inputs, "inputs changed");
 }
+
+/// Regression: two blocs whose names give the same slug ("Khối A/B" and
+/// "Khối A-B") wrote their documents to the same files, the second
+/// overwriting the first.
+#[test]
+fn blocs_with_the_same_slug_keep_separate_documents() {
+    let tmp = tempdir();
+    let dir = tmp.path().join("trung-ten");
+    let registry = Registry::new(
+        vec![
+            Bloc {
+                name: "Khối A/B".into(),
+                units: vec![unit("AB01", "Sở Một"), unit("AB02", "Sở Hai")],
+            },
+            Bloc {
+                name: "Khối A-B".into(),
+                units: vec![unit("AB03", "Sở Ba"), unit("AB04", "Sở Bốn")],
+            },
+        ],
+        BTreeMap::new(),
+    );
+    working_folder(&dir, &registry, &[]);
+    let out = thidua(&["run", dir.to_str().unwrap(), "-q"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    for folder in ["bao-cao", "to-trinh"] {
+        let first = dir.join("out").join(folder).join("khoi-a-b.docx");
+        let second = dir.join("out").join(folder).join("khoi-a-b-2.docx");
+        let text = |path: &Path| {
+            let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+            let mut xml = String::new();
+            zip.by_name("word/document.xml")
+                .unwrap()
+                .read_to_string(&mut xml)
+                .unwrap();
+            xml
+        };
+        assert!(text(&first).contains("Sở Một"), "{folder}: first bloc's document");
+        assert!(text(&second).contains("Sở Ba"), "{folder}: second bloc's document");
+    }
+}

@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::error::Fatal;
-use crate::fold::{fold, slug};
+use crate::fold::{fold, slug, UniqueStems};
 use crate::model::Points;
 use crate::outcome::{BlocResult, Outcome, UnitResult, UnitStatus};
 use crate::settings::{LeaderPolicy, Settings};
@@ -58,15 +58,23 @@ pub fn write_documents(
     settings: &Settings,
     wording: &Wording,
 ) -> Result<Vec<PathBuf>, Fatal> {
+    // Names are fixed in bloc order before the parallel work, so two blocs
+    // whose names give the same slug get distinct files, the same every run.
+    let mut stems = UniqueStems::default();
+    let names: Vec<String> = outcome
+        .blocs
+        .iter()
+        .map(|bloc| format!("{}.docx", stems.claim(&slug(&bloc.name))))
+        .collect();
     let written: Vec<Vec<PathBuf>> = outcome
         .blocs
         .par_iter()
-        .map(|bloc| {
+        .zip(names.par_iter())
+        .map(|(bloc, name)| {
             let docs = bloc_documents(outcome, bloc, settings, wording)?;
-            let name = format!("{}.docx", slug(&bloc.name));
-            let report = out.join(REPORT_DIR).join(&name);
+            let report = out.join(REPORT_DIR).join(name);
             atomic_write(&report, &docs.report)?;
-            let proposal = out.join(PROPOSAL_DIR).join(&name);
+            let proposal = out.join(PROPOSAL_DIR).join(name);
             atomic_write(&proposal, &docs.proposal)?;
             Ok(vec![report, proposal])
         })
