@@ -362,6 +362,9 @@ fn merge(ws: &Workspace, evaluated: Vec<Evaluated>, votes: Option<&Votes>, vote_
         let (bloc, bloc_issues) = bloc_result(ws, b, &cards, &rejected_units, votes);
         issues.extend(bloc_issues);
         blocs.push(bloc);
+        // This bloc's scorecards now live on in its result: free them, so a
+        // province's cards and results are never all held twice.
+        cards = cards.split_off(&(b + 1, 0));
     }
     issues.extend(vote_issues);
     Processed {
