@@ -688,6 +688,17 @@ fn table_headers_take_at_most_two_lines_and_names_fit_their_column() {
                     );
                     checked += 1;
                 }
+                // Scores fit on one line ("100,25" once wrapped as "100,2 / 5").
+                for row in &rows[1..] {
+                    for (text, width) in row.iter().zip(&grid) {
+                        if text.chars().all(|c| c.is_ascii_digit() || c == ',') {
+                            assert_eq!(wrapped_lines(text, width - 114, 12, false), 1, "{bloc}: {text}");
+                            // No break inside a number: its width fits whole.
+                            let w = thidua::write::docx::layout::text_width(text, 12) * 94 / 100;
+                            assert!(w <= width - 114, "{bloc}: {text:?} is wider than its column");
+                        }
+                    }
+                }
                 // Awards and classifications fit on one line.
                 let column = |name: &str| rows[0].iter().position(|t| t == name);
                 for name in ["Hình thức khen thưởng", "Xếp loại"] {

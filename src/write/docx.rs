@@ -633,20 +633,7 @@ impl Document<'_> {
     /// STT, unit, self score, final standard score, bonus, deduction, total,
     /// rank, classification; unscored units last, with why.
     fn results_table(&self) -> docx_rs::Table {
-        // Widths (twips) that keep every 12 pt bold header on two lines at
-        // most ("Điểm tự / chấm", "Điểm / thưởng") and "Xuất sắc" on one;
-        // the unit's name takes the rest.
-        let columns = [
-            ("STT", 600),
-            ("Đơn vị", TEXT_WIDTH - 6_670),
-            ("Điểm tự chấm", 980),
-            ("Điểm chuẩn", 800),
-            ("Điểm thưởng", 900),
-            ("Điểm trừ", 700),
-            ("Tổng điểm", 720),
-            ("Xếp hạng", 720),
-            ("Xếp loại", 1_250),
-        ];
+        let columns = RESULT_COLUMNS;
         let c = AlignmentType::Center;
         let dash = || ("-".to_string(), c);
         let points = |p: Option<Points>| p.map(|p| (p.to_vietnamese(), c)).unwrap_or_else(dash);
@@ -774,6 +761,22 @@ impl Document<'_> {
     }
 }
 
+/// Columns of the results table. Widths (twips) keep every 12 pt bold
+/// header on two lines at most ("Điểm tự / chấm", "Điểm / thưởng"), scores
+/// and "Trung bình" on one; the unit's name takes the rest.
+pub(crate) const RESULT_COLUMNS: [(&str, usize); 9] = [
+    ("STT", 600),
+    ("Đơn vị", TEXT_WIDTH - 6_790),
+    ("Điểm tự chấm", 980),
+    ("Điểm chuẩn", 800),
+    ("Điểm thưởng", 900),
+    ("Điểm trừ", 700),
+    // "100,25" and "107,5" on one line.
+    ("Tổng điểm", 840),
+    ("Xếp hạng", 720),
+    ("Xếp loại", 1_250),
+];
+
 /// Under the results table of an appraised bloc.
 const APPRAISED_NOTE: &str =
     "Ghi chú: điểm chuẩn, điểm thưởng, điểm trừ, tổng điểm, xếp hạng và xếp loại là kết quả sau thẩm định.";
@@ -808,4 +811,34 @@ fn pack(docx: Docx, date: crate::settings::Date) -> Result<Vec<u8>, String> {
     let mut raw = std::io::Cursor::new(Vec::new());
     docx.build().pack(&mut raw).map_err(|e| e.to_string())?;
     package::repack(&raw.into_inner(), date).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::layout::text_width;
+    use super::*;
+
+    #[test]
+    fn scores_above_100_fit_their_column_on_one_line() {
+        // Bonus points take totals past 100: "100,25" once wrapped as "100,2 / 5".
+        for (i, (title, width)) in RESULT_COLUMNS.iter().enumerate().take(7).skip(2) {
+            // Deductions stay small; the other scores can pass 100.
+            let scores: &[&str] = if *title == "Điểm trừ" {
+                &["20,25"]
+            } else {
+                &["100,25", "107,75"]
+            };
+            for score in scores {
+                assert!(
+                    text_width(score, 12) + CELL_PADDING <= *width,
+                    "{score} in {title} (column {i})"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_results_table_spans_the_text_width() {
+        assert_eq!(RESULT_COLUMNS.iter().map(|(_, w)| w).sum::<usize>(), TEXT_WIDTH);
+    }
 }
