@@ -52,13 +52,19 @@ impl Docx {
         elements(self.part("word/document.xml"))
     }
 
-    /// Text of every paragraph of the body, in order.
+    /// Text of every paragraph of the body, in order; a line break (`w:br`)
+    /// reads as `\n`.
     fn paragraphs(&self) -> Vec<String> {
         let mut out = Vec::new();
         let mut current: Option<String> = None;
         for e in self.document() {
             match e {
                 Element::Start(name, _) if name == "w:p" => current = Some(String::new()),
+                Element::Start(name, _) if name == "w:br" => {
+                    if let Some(c) = current.as_mut() {
+                        c.push('\n')
+                    }
+                }
                 Element::End(name) if name == "w:p" => out.extend(current.take()),
                 Element::Text(t) => {
                     if let Some(c) = current.as_mut() {
@@ -73,6 +79,59 @@ impl Docx {
 
     fn text(&self) -> String {
         self.paragraphs().join("\n")
+    }
+
+    /// Every table of the body: its grid (twips) and the texts of its cells,
+    /// row by row.
+    fn tables(&self) -> Vec<(Vec<usize>, Vec<Vec<String>>)> {
+        let mut out: Vec<(Vec<usize>, Vec<Vec<String>>)> = Vec::new();
+        let mut inside = false;
+        for e in self.document() {
+            match &e {
+                Element::Start(n, _) if n == "w:tbl" => {
+                    inside = true;
+                    out.push((Vec::new(), Vec::new()));
+                    continue;
+                }
+                Element::End(n) if n == "w:tbl" => inside = false,
+                _ => {}
+            }
+            let Some((grid, rows)) = out.last_mut().filter(|_| inside) else {
+                continue;
+            };
+            match e {
+                Element::Start(n, a) if n == "w:gridCol" => grid.push(num(&a, "w:w") as usize),
+                Element::Start(n, _) if n == "w:tr" => rows.push(Vec::new()),
+                Element::Start(n, _) if n == "w:tc" => rows.last_mut().unwrap().push(String::new()),
+                Element::Text(t) => {
+                    if let Some(cell) = rows.last_mut().and_then(|r| r.last_mut()) {
+                        cell.push_str(&t)
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// The XML of the paragraph whose text is `text`.
+    fn paragraph_xml(&self, text: &str) -> String {
+        let xml = self.part("word/document.xml");
+        xml.split("<w:p ")
+            .skip(1)
+            .map(|p| p.split("</w:p>").next().unwrap())
+            .find(|p| {
+                let texts: String = elements(&format!("<w:p {p}</w:p>"))
+                    .into_iter()
+                    .filter_map(|e| match e {
+                        Element::Text(t) => Some(t),
+                        _ => None,
+                    })
+                    .collect();
+                texts == text
+            })
+            .unwrap_or_else(|| panic!("{}: no paragraph {text:?}", self.path.display()))
+            .to_string()
     }
 }
 
@@ -222,7 +281,10 @@ fn every_bloc_gets_both_documents_in_decree_30_layout() {
                     .unwrap_or_else(|| panic!("{}: no paragraph {text:?} in {paragraphs:#?}", doc.path.display()))
             };
             let parent = position("UBND TỈNH BẮC NINH");
-            let issuer = position(&bloc.to_uppercase());
+            // Every sample bloc name is too long for one line of the left
+            // column: it breaks after "KHỐI THI ĐUA", never at a dash.
+            let upper = bloc.to_uppercase();
+            let issuer = position(&upper.replacen("KHỐI THI ĐUA ", "KHỐI THI ĐUA\n", 1));
             let nation = position("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM");
             let motto = position("Độc lập - Tự do - Hạnh phúc");
             let number = position(&format!("Số:      /{kind}-KTĐ"));
@@ -254,6 +316,16 @@ fn every_bloc_gets_both_documents_in_decree_30_layout() {
             assert!(paragraphs.iter().any(|p| p == "Nơi nhận:"));
             assert!(paragraphs.iter().any(|p| p == "- Lưu: VT."));
             assert!(paragraphs.iter().any(|p| p == "TRƯỞNG KHỐI"));
+            assert!(
+                paragraphs
+                    .iter()
+                    .any(|p| p.replace('\n', " ") == format!("TM. {upper}") && !p.contains("-\n")),
+                "{}: signing authority {paragraphs:#?}",
+                doc.path.display()
+            );
+            for p in &paragraphs {
+                assert!(!p.contains("-\n") && !p.contains("\n-"), "line broken at a dash: {p:?}");
+            }
             // Body paragraphs: justified, indented, at least 6 pt apart.
             let text = doc.text();
             assert!(!text.contains("{{") && !text.contains("{%"), "template residue");
@@ -570,5 +642,159 @@ fn every_document_converts_to_pdf_with_its_text() {
             let info = String::from_utf8_lossy(&info.stdout);
             assert!(info.contains("A4"), "{}: {info}", pdf.display());
         }
+    }
+}
+
+/// Lines a text takes when wrapped at word boundaries in `width` twips.
+/// `text_width` measures the bold face; the regular one is about 6% narrower.
+fn wrapped_lines(text: &str, width: usize, size: usize, bold: bool) -> usize {
+    use thidua::write::docx::layout::text_width;
+    let width = if bold { width } else { width * 100 / 94 };
+    let mut lines = 1;
+    let mut current = String::new();
+    for word in text.split_whitespace() {
+        let candidate = if current.is_empty() {
+            word.to_string()
+        } else {
+            format!("{current} {word}")
+        };
+        if text_width(&candidate, size) > width && !current.is_empty() {
+            lines += 1;
+            current = word.to_string();
+        } else {
+            current = candidate;
+        }
+    }
+    lines
+}
+
+#[test]
+fn table_headers_take_at_most_two_lines_and_names_fit_their_column() {
+    let (_tmp, _dir, _json, docs) = sample_run();
+    let mut checked = 0;
+    for (bloc, report, proposal) in &docs {
+        for doc in [report, proposal] {
+            for (grid, rows) in doc.tables() {
+                if grid.len() < 6 {
+                    continue; // letterhead and foot
+                }
+                assert_eq!(grid.iter().sum::<usize>(), 11_906 - 1_701 - 851, "{bloc}: table width");
+                for (title, width) in rows[0].iter().zip(&grid) {
+                    // 12 pt bold, 2 × 57 twips of cell padding.
+                    let lines = wrapped_lines(title, width - 114, 12, true);
+                    assert!(
+                        lines <= 2,
+                        "{bloc}: header {title:?} takes {lines} lines in {width} twips"
+                    );
+                    checked += 1;
+                }
+                // Scores fit on one line ("100,25" once wrapped as "100,2 / 5").
+                for row in &rows[1..] {
+                    for (text, width) in row.iter().zip(&grid) {
+                        if text.chars().all(|c| c.is_ascii_digit() || c == ',') {
+                            assert_eq!(wrapped_lines(text, width - 114, 12, false), 1, "{bloc}: {text}");
+                            // No break inside a number: its width fits whole.
+                            let w = thidua::write::docx::layout::text_width(text, 12) * 94 / 100;
+                            assert!(w <= width - 114, "{bloc}: {text:?} is wider than its column");
+                        }
+                    }
+                }
+                // Awards and classifications fit on one line.
+                let column = |name: &str| rows[0].iter().position(|t| t == name);
+                for name in ["Hình thức khen thưởng", "Xếp loại"] {
+                    if let Some(c) = column(name) {
+                        for row in &rows[1..] {
+                            let text = &row[c];
+                            if text.starts_with("Chưa tính") {
+                                continue;
+                            }
+                            assert_eq!(
+                                wrapped_lines(text, grid[c] - 114, 12, false),
+                                1,
+                                "{bloc}: {text:?} wraps in {name}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked >= 4 * (9 + 6), "{checked} headers");
+}
+
+#[test]
+fn a_tie_at_a_quota_edge_and_an_excluded_unit_reach_the_documents() {
+    // Regression: the documents looked for an older wording of the award
+    // stage's tie note, so a tie left two places empty without a word.
+    let (_tmp, _dir, _json, docs) = sample_run();
+    let find = |name: &str| docs.iter().find(|(b, _, _)| b == name).expect(name);
+    let (_, report, proposal) = find("Khối thi đua Kinh tế - Kỹ thuật");
+    let tie = "Sở Khoa học và Công nghệ, Ban Quản lý các khu công nghiệp tỉnh đồng hạng 1, cùng tranh 1 suất “Cờ thi đua của Chính phủ”, 1 suất “Bằng khen của Thủ tướng Chính phủ”";
+    let report_paragraphs = report.paragraphs();
+    assert!(
+        report_paragraphs.contains(&format!("- {tie}.")),
+        "{report_paragraphs:#?}"
+    );
+    let placeholder = format!(
+        "[Chờ hội nghị khối quyết định: {tie}. Ghi đơn vị được hội nghị thống nhất đề nghị vào đây và vào danh sách kèm theo.]"
+    );
+    let paragraphs = proposal.paragraphs();
+    let at = paragraphs
+        .iter()
+        .position(|p| *p == placeholder)
+        .expect("tie in the tờ trình");
+    // Before "(Có danh sách kèm theo)", in italics for the secretariat to rewrite.
+    let list = paragraphs.iter().position(|p| p == "(Có danh sách kèm theo)").unwrap();
+    assert!(at < list);
+    assert!(proposal.paragraph_xml(&placeholder).contains("<w:i />"));
+
+    let (_, report, proposal) = find("Khối thi đua các cơ quan Nội chính");
+    let excluded =
+        "- Thanh tra tỉnh: có đơn thư khiếu nại đang được xem xét, giải quyết (Điều 4 Nghị định 152/2025/NĐ-CP).";
+    for doc in [report, proposal] {
+        let paragraphs = doc.paragraphs();
+        let at = paragraphs.iter().position(|p| p == excluded).expect("excluded unit");
+        assert_eq!(paragraphs[at - 1], "Không xét khen thưởng:");
+    }
+}
+
+#[test]
+fn wording_follows_the_leader_policy_and_lists_stay_with_their_lead_in() {
+    let (_tmp, _dir, json, docs) = sample_run();
+    for (b, (bloc, report, proposal)) in docs.iter().enumerate() {
+        let next = json["blocs"][b]["next_leader"]
+            .as_str()
+            .expect("rotation gives a leader");
+        let deputy = json["blocs"][b]["next_deputy"].as_str().unwrap();
+        let line = format!("Theo thứ tự luân phiên, {next} làm Trưởng khối, {deputy} làm Phó khối năm 2027.");
+        for doc in [report, proposal] {
+            assert!(doc.paragraphs().contains(&line), "{bloc}: no {line:?}");
+            // No claim that a meeting agreed on what the rotation decided.
+            assert!(!doc.text().contains("Hội nghị khối thống nhất"), "{bloc}");
+        }
+        // A paragraph that ends with ':' keeps with the list or table after it.
+        for lead in ["Kết quả xếp loại:", "Căn cứ kết quả chấm điểm, xếp hạng,"] {
+            let text = report
+                .paragraphs()
+                .into_iter()
+                .find(|p| p.starts_with(lead) && p.ends_with(':'))
+                .unwrap_or_else(|| panic!("{bloc}: no {lead:?}"));
+            assert!(report.paragraph_xml(&text).contains("<w:keepNext"), "{bloc}: {text:?}");
+        }
+        // The annex's italic line has a short rule under it.
+        let paragraphs = proposal.paragraphs();
+        let note = paragraphs.iter().find(|p| p.starts_with("(Kèm theo Tờ trình")).unwrap();
+        let at = paragraphs.iter().position(|p| p == note).unwrap();
+        assert_eq!(paragraphs[at + 1], "");
+        let xml = proposal.part("word/document.xml");
+        let after_note = &xml[xml.find(note.as_str()).unwrap()..];
+        let next_paragraph = after_note
+            .split("<w:p ")
+            .nth(1)
+            .unwrap()
+            .split("</w:p>")
+            .next()
+            .unwrap();
+        assert!(next_paragraph.contains("<w:top w:val=\"single\""), "{next_paragraph}");
     }
 }

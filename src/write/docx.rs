@@ -23,7 +23,7 @@ use crate::model::Points;
 use crate::outcome::{BlocResult, Outcome, UnitResult, UnitStatus};
 use crate::settings::{LeaderPolicy, Settings};
 use crate::write::atomic_write;
-use layout::{body, borderless, cell, data_table, line, paragraph, rule, run, spanning_row, Look};
+use layout::{body, borderless, cell, data_table, line, lines, paragraph, rule, run, spanning_row, wrap_name, Look};
 use layout::{LEFT_COLUMN, RIGHT_COLUMN, TEXT_WIDTH};
 use wording::{Block, Wording, PROPOSAL_TEMPLATE, REPORT_TEMPLATE};
 
@@ -41,6 +41,8 @@ const BODY: Look = Look::pt(14);
 const HEAD: Look = Look::pt(13);
 /// Table text size.
 const TABLE: Look = Look::pt(12);
+/// Left and right padding of a table cell (twips), as [`layout`] sets it.
+const CELL_PADDING: usize = 2 * 57;
 
 /// The two documents of one bloc, as .docx bytes.
 pub struct BlocDocuments {
@@ -159,8 +161,12 @@ struct Context {
     proposed_count: usize,
     /// `None` when there is no votes file.
     votes: Option<Vec<VoteLine>>,
-    /// Ties at a quota's edge, for the meeting to settle.
+    /// Ties at a quota's edge, for the meeting to settle: `A, B đồng hạng
+    /// 1, cùng tranh 1 suất “…”`.
     ties: Vec<String>,
+    /// Units kept out of the awards (`Không xét` sheet), with the reason:
+    /// `Thanh tra tỉnh: có đơn thư …`.
+    excluded: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -295,19 +301,16 @@ impl Context {
                 })
                 .collect()
         });
-        // Ties at a quota's edge, one line per award: "A, B: đồng hạng …".
-        let mut ties: Vec<(String, Vec<String>)> = Vec::new();
-        for u in &bloc.units {
-            for note in u.notes.iter().filter(|n| n.starts_with("đồng hạng tại ranh giới")) {
-                match ties.iter_mut().find(|(n, _)| n == note) {
-                    Some((_, units)) => units.push(u.name.clone()),
-                    None => ties.push((note.clone(), vec![u.name.clone()])),
-                }
-            }
-        }
-        let ties = ties
-            .into_iter()
-            .map(|(note, units)| format!("{}: {}", units.join(", "), note.replace(": ", ", ")))
+        let ties = ties(bloc);
+        let excluded = bloc
+            .units
+            .iter()
+            .flat_map(|u| {
+                u.notes
+                    .iter()
+                    .filter_map(|n| n.strip_prefix(EXCLUDED_NOTE))
+                    .map(move |reason| format!("{}: {}", u.name, sentence_case(reason.trim())))
+            })
             .collect();
         Context {
             year: outcome.year,
@@ -363,7 +366,81 @@ impl Context {
             awards,
             votes,
             ties,
+            excluded,
         }
+    }
+}
+
+/// How the award stage notes a tie at a quota's edge (see `award.rs`):
+/// `đồng hạng với B, tranh 1 suất "X": chờ hội nghị khối quyết định`.
+const TIE_NOTE: &str = "đồng hạng với ";
+const TIE_PLACES: &str = ", tranh ";
+const TIE_END: &str = ": chờ hội nghị khối quyết định";
+/// How the award stage notes a unit of the `Không xét` sheet.
+const EXCLUDED_NOTE: &str = "không xét khen thưởng: ";
+
+/// Ties at a quota's edge, one line per tied group, units in rank order:
+/// `A, B đồng hạng 1, cùng tranh 1 suất “Cờ thi đua của Chính phủ”`.
+fn ties(bloc: &BlocResult) -> Vec<String> {
+    // (rank, places contested) → the tied units.
+    type Key<'a> = (Option<u32>, &'a str);
+    let mut groups: Vec<(Key, Vec<&str>)> = Vec::new();
+    for u in ranked_units(bloc) {
+        for note in &u.notes {
+            let Some(rest) = note.strip_prefix(TIE_NOTE) else {
+                continue;
+            };
+            let rest = rest.strip_suffix(TIE_END).unwrap_or(rest);
+            let Some(at) = rest.find(TIE_PLACES) else {
+                continue;
+            };
+            let key = (u.rank, &rest[at + TIE_PLACES.len()..]);
+            match groups.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, units)) => units.push(&u.name),
+                None => groups.push((key, vec![&u.name])),
+            }
+        }
+    }
+    groups
+        .into_iter()
+        .map(|((rank, places), units)| {
+            let rank = rank.map(|r| format!(" {r}")).unwrap_or_default();
+            format!(
+                "{} đồng hạng{rank}, cùng tranh {}",
+                units.join(", "),
+                curly_quotes(places)
+            )
+        })
+        .collect()
+}
+
+/// Straight double quotes as Vietnamese print sets them: “…”.
+fn curly_quotes(text: &str) -> String {
+    let mut open = false;
+    text.chars()
+        .map(|c| match c {
+            '"' => {
+                open = !open;
+                if open {
+                    '“'
+                } else {
+                    '”'
+                }
+            }
+            c => c,
+        })
+        .collect()
+}
+
+/// A reason as it reads after a colon: the first letter in lower case unless
+/// the first word is an abbreviation (`UBND`, `HĐND`).
+fn sentence_case(text: &str) -> String {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if first.is_uppercase() && !second.is_uppercase() => {
+            first.to_lowercase().chain(text.chars().skip(1)).collect()
+        }
+        _ => text.to_string(),
     }
 }
 
@@ -405,16 +482,10 @@ impl Document<'_> {
                 }
                 Block::Summary(text) => {
                     paragraphs.push(line(text, AlignmentType::Center, BODY.bold()));
-                    paragraphs.push(
-                        rule(TEXT_WIDTH, 2_000).line_spacing(
-                            docx_rs::LineSpacing::new()
-                                .before(60)
-                                .after(240)
-                                .line(40)
-                                .line_rule(docx_rs::LineSpacingType::Exact),
-                        ),
-                    );
+                    // 6 pt clear of the summary's descenders (ư, p, g).
+                    paragraphs.push(rule(TEXT_WIDTH, 2_000).line_spacing(rule_spacing(120, 240)));
                 }
+                Block::Rule => paragraphs.push(rule(TEXT_WIDTH, 2_000).line_spacing(rule_spacing(60, 300))),
                 Block::To(text) => {
                     paragraphs.push(
                         paragraph(AlignmentType::Center, BODY)
@@ -437,15 +508,16 @@ impl Document<'_> {
                             .keep_next(true),
                     );
                 }
-                Block::Item(text) => paragraphs.push(body(&format!("- {text}"), BODY)),
+                Block::Item(text) => paragraphs.push(body(&format!("- {text}"), BODY).keep_next(text.ends_with(':'))),
                 Block::Placeholder(text) => paragraphs.push(body(text, BODY.italic())),
-                Block::Body(text) => paragraphs.push(body(text, BODY)),
+                // A paragraph that announces a list or a table stays with it.
+                Block::Body(text) => paragraphs.push(body(text, BODY).keep_next(text.ends_with(':'))),
                 Block::Center(text) => {
                     paragraphs.push(line(text, AlignmentType::Center, BODY.bold()));
                 }
                 Block::Note(text) => {
                     paragraphs
-                        .push(line(text, AlignmentType::Center, BODY.italic()).line_spacing(layout::spacing(0, 240)));
+                        .push(line(text, AlignmentType::Center, BODY.italic()).line_spacing(layout::spacing(0, 120)));
                 }
                 Block::NewPage => {
                     page_break = true;
@@ -453,7 +525,13 @@ impl Document<'_> {
                 }
                 Block::Results => {
                     docx = docx.add_table(self.results_table());
-                    docx = docx.add_paragraph(paragraph(AlignmentType::Both, Look::pt(6)));
+                    docx = docx.add_paragraph(if self.ctx.appraised {
+                        // The header says "Điểm chuẩn", the note says after what.
+                        line(APPRAISED_NOTE, AlignmentType::Both, Look::pt(12).italic())
+                            .line_spacing(layout::spacing(60, layout::PARAGRAPH_AFTER))
+                    } else {
+                        paragraph(AlignmentType::Both, Look::pt(6))
+                    });
                     continue;
                 }
                 Block::Annex => {
@@ -496,14 +574,12 @@ impl Document<'_> {
                     AlignmentType::Center,
                     HEAD,
                 ),
-                line(&self.ctx.issuer, AlignmentType::Center, HEAD.bold()),
-                rule(LEFT_COLUMN, 1_300).line_spacing(
-                    docx_rs::LineSpacing::new()
-                        .before(40)
-                        .after(0)
-                        .line(40)
-                        .line_rule(docx_rs::LineSpacingType::Exact),
+                lines(
+                    &wrap_name(&self.ctx.issuer, LEFT_COLUMN - CELL_PADDING, HEAD.size),
+                    AlignmentType::Center,
+                    HEAD.bold(),
                 ),
+                rule(LEFT_COLUMN, 1_300).line_spacing(rule_spacing(80, 0)),
             ],
         );
         let right_top = cell(
@@ -565,22 +641,7 @@ impl Document<'_> {
     /// STT, unit, self score, final standard score, bonus, deduction, total,
     /// rank, classification; unscored units last, with why.
     fn results_table(&self) -> docx_rs::Table {
-        let standard = if self.ctx.appraised {
-            "Điểm chuẩn sau thẩm định"
-        } else {
-            "Điểm chuẩn"
-        };
-        let columns = [
-            ("STT", 640),
-            ("Đơn vị", 2_434),
-            ("Điểm tự chấm", 900),
-            (standard, 1_000),
-            ("Điểm thưởng", 860),
-            ("Điểm trừ", 760),
-            ("Tổng điểm", 900),
-            ("Xếp hạng", 760),
-            ("Xếp loại", TEXT_WIDTH - 8_254),
-        ];
+        let columns = RESULT_COLUMNS;
         let c = AlignmentType::Center;
         let dash = || ("-".to_string(), c);
         let points = |p: Option<Points>| p.map(|p| (p.to_vietnamese(), c)).unwrap_or_else(dash);
@@ -613,11 +674,12 @@ impl Document<'_> {
     fn annex_table(&self) -> docx_rs::Table {
         let columns = [
             ("STT", 600),
-            ("Đơn vị", 2_900),
-            ("Hình thức khen thưởng", 2_600),
-            ("Tổng điểm", 900),
-            ("Xếp hạng", 800),
-            ("Ghi chú", TEXT_WIDTH - 7_800),
+            ("Đơn vị", 2_500),
+            // "Bằng khen của Thủ tướng Chính phủ" on one line at 12 pt.
+            ("Hình thức khen thưởng", 3_750),
+            ("Tổng điểm", 800),
+            ("Xếp hạng", 700),
+            ("Ghi chú", TEXT_WIDTH - 8_350),
         ];
         let c = AlignmentType::Center;
         let mut rows = Vec::new();
@@ -687,7 +749,8 @@ impl Document<'_> {
         };
         let sign_look = Look::pt(14).bold();
         if !authority.is_empty() {
-            right.push(line(&authority, AlignmentType::Center, sign_look).line_spacing(layout::spacing(240, 0)));
+            let authority = wrap_name(&authority, RIGHT_COLUMN - CELL_PADDING, sign_look.size);
+            right.push(lines(&authority, AlignmentType::Center, sign_look).line_spacing(layout::spacing(240, 0)));
         }
         let title = line(&signer.title.to_uppercase(), AlignmentType::Center, sign_look);
         right.push(if authority.is_empty() {
@@ -704,6 +767,35 @@ impl Document<'_> {
             vec![TableRow::new(vec![cell(LEFT_COLUMN, left), cell(RIGHT_COLUMN, right)]).cant_split()],
         )
     }
+}
+
+/// Columns of the results table. Widths (twips) keep every 12 pt bold
+/// header on two lines at most ("Điểm tự / chấm", "Điểm / thưởng"), scores
+/// and "Trung bình" on one; the unit's name takes the rest.
+pub(crate) const RESULT_COLUMNS: [(&str, usize); 9] = [
+    ("STT", 600),
+    ("Đơn vị", TEXT_WIDTH - 6_790),
+    ("Điểm tự chấm", 980),
+    ("Điểm chuẩn", 800),
+    ("Điểm thưởng", 900),
+    ("Điểm trừ", 700),
+    // "100,25" and "107,5" on one line.
+    ("Tổng điểm", 840),
+    ("Xếp hạng", 720),
+    ("Xếp loại", 1_250),
+];
+
+/// Under the results table of an appraised bloc.
+const APPRAISED_NOTE: &str =
+    "Ghi chú: điểm chuẩn, điểm thưởng, điểm trừ, tổng điểm, xếp hạng và xếp loại là kết quả sau thẩm định.";
+
+/// Exact 2 pt line for a rule paragraph, `before` and `after` in twips.
+fn rule_spacing(before: u32, after: u32) -> docx_rs::LineSpacing {
+    docx_rs::LineSpacing::new()
+        .before(before)
+        .after(after)
+        .line(40)
+        .line_rule(docx_rs::LineSpacingType::Exact)
 }
 
 /// `DỰ THẢO` in a box, top right, above the letterhead.
@@ -727,4 +819,34 @@ fn pack(docx: Docx, date: crate::settings::Date) -> Result<Vec<u8>, String> {
     let mut raw = std::io::Cursor::new(Vec::new());
     docx.build().pack(&mut raw).map_err(|e| e.to_string())?;
     package::repack(&raw.into_inner(), date).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::layout::text_width;
+    use super::*;
+
+    #[test]
+    fn scores_above_100_fit_their_column_on_one_line() {
+        // Bonus points take totals past 100: "100,25" once wrapped as "100,2 / 5".
+        for (i, (title, width)) in RESULT_COLUMNS.iter().enumerate().take(7).skip(2) {
+            // Deductions stay small; the other scores can pass 100.
+            let scores: &[&str] = if *title == "Điểm trừ" {
+                &["20,25"]
+            } else {
+                &["100,25", "107,75"]
+            };
+            for score in scores {
+                assert!(
+                    text_width(score, 12) + CELL_PADDING <= *width,
+                    "{score} in {title} (column {i})"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_results_table_spans_the_text_width() {
+        assert_eq!(RESULT_COLUMNS.iter().map(|(_, w)| w).sum::<usize>(), TEXT_WIDTH);
+    }
 }

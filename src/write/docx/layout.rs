@@ -4,9 +4,9 @@
 //! defaults.
 
 use docx_rs::{
-    AlignmentType, BorderType, Docx, Header, InstrPAGE, InstrText, LineSpacing, LineSpacingType, PageMargin, Paragraph,
-    ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Run, RunFonts, SpecialIndentType, Table, TableBorder,
-    TableBorderPosition, TableBorders, TableCell, TableLayoutType, TableRow, VAlignType, WidthType,
+    AlignmentType, BorderType, BreakType, Docx, Header, InstrPAGE, InstrText, LineSpacing, LineSpacingType, PageMargin,
+    Paragraph, ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Run, RunFonts, SpecialIndentType, Table,
+    TableBorder, TableBorderPosition, TableBorders, TableCell, TableLayoutType, TableRow, VAlignType, WidthType,
 };
 
 use super::package::HEADER_ROW_HEIGHT;
@@ -118,6 +118,114 @@ pub fn spacing(before: u32, after: u32) -> LineSpacing {
 /// One line of text.
 pub fn line(text: &str, align: AlignmentType, look: Look) -> Paragraph {
     paragraph(align, look).add_run(run(text, look))
+}
+
+/// Lines of text in one paragraph, separated by line breaks (`w:br`).
+pub fn lines(texts: &[String], align: AlignmentType, look: Look) -> Paragraph {
+    texts.iter().enumerate().fold(paragraph(align, look), |p, (i, text)| {
+        let p = if i > 0 {
+            p.add_run(styled(look).add_break(BreakType::TextWrapping))
+        } else {
+            p
+        };
+        p.add_run(run(text, look))
+    })
+}
+
+/// Approximate advance of `c` in Times New Roman Bold, in thousandths of an
+/// em (the regular face is a little narrower, so this errs on the safe side).
+fn advance(c: char) -> u32 {
+    let upper = c.is_uppercase();
+    let base = crate::fold::fold(&c.to_string()).chars().next().unwrap_or(' ');
+    match base {
+        ' ' | '.' | ',' | ':' | ';' => 250,
+        '-' | '(' | ')' | '/' => 333,
+        '0'..='9' => 500,
+        'i' if upper => 389,
+        'j' if upper => 500,
+        's' if upper => 556,
+        'f' | 'p' if upper => 611,
+        'b' | 'e' | 'l' | 't' | 'z' if upper => 667,
+        'g' | 'h' | 'k' | 'o' | 'q' => {
+            if upper {
+                778
+            } else {
+                556
+            }
+        }
+        'm' if upper => 944,
+        'w' if upper => 1_000,
+        _ if upper => 722,
+        'i' | 'j' | 'l' => 278,
+        'f' | 'r' | 't' => 333,
+        'm' => 833,
+        'w' => 722,
+        _ => 500,
+    }
+}
+
+/// Approximate width of `text` at `size` points, in twips.
+pub fn text_width(text: &str, size: usize) -> usize {
+    let thousandths: u32 = text.chars().map(advance).sum();
+    thousandths as usize * size * 20 / 1_000
+}
+
+/// Splits an upper-case name (issuing body, signing authority) into lines
+/// that fit `width` twips at `size` points, breaking where an official
+/// letterhead would: never at a ` - ` (`KINH TẾ - KỸ THUẬT` stays whole),
+/// right after `THI ĐUA` when the line reaches it (`KHỐI THI ĐUA` /
+/// `VĂN HÓA - XÃ HỘI`), else before `VÀ`, `CÁC`, `CỦA`, `TRỰC THUỘC` when
+/// that fills at least half the line. Line breaks already in the
+/// text (`\n`, e.g. in the bloc's `issuer` setting) are kept as they are.
+pub fn wrap_name(text: &str, width: usize, size: usize) -> Vec<String> {
+    if text.contains('\n') {
+        return text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect();
+    }
+    // Words, with a dash glued to its neighbours.
+    let mut words: Vec<String> = Vec::new();
+    let mut glue = false;
+    for token in text.split_whitespace() {
+        let dash = matches!(token, "-" | "–" | "—");
+        match words.last_mut() {
+            Some(last) if dash || glue => {
+                last.push(' ');
+                last.push_str(token);
+            }
+            _ => words.push(token.to_string()),
+        }
+        glue = dash;
+    }
+    let fits = |from: usize, to: usize| text_width(&words[from..to].join(" "), size) <= width;
+    let folded: Vec<String> = words.iter().map(|w| crate::fold::fold(w)).collect();
+    let after_emulation = |k: usize| k >= 2 && folded[k - 1] == "dua" && folded[k - 2] == "thi";
+    let before_joint = |k: usize| matches!(folded[k].as_str(), "va" | "cac" | "cua" | "truc");
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < words.len() {
+        // The longest run of words that fits (at least one word).
+        let mut end = start + 1;
+        while end < words.len() && fits(start, end + 1) {
+            end += 1;
+        }
+        if end < words.len() {
+            let half = |k: usize| 2 * text_width(&words[start..k].join(" "), size) >= width;
+            let preferred = (start + 1..=end)
+                .rev()
+                .find(|&k| after_emulation(k))
+                .or_else(|| (start + 1..=end).rev().find(|&k| before_joint(k) && half(k)));
+            if let Some(k) = preferred {
+                end = k;
+            }
+        }
+        out.push(words[start..end].join(" "));
+        start = end;
+    }
+    out
 }
 
 /// A justified body paragraph with a first-line indent and 6 pt after.
@@ -260,4 +368,55 @@ pub fn spanning_row(text: &str, width: usize, columns: usize, look: Look) -> Tab
     TableRow::new(vec![
         cell(width, vec![line(text, AlignmentType::Center, look)]).grid_span(columns)
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The usable width of the letterhead's left column, at 13 pt.
+    fn issuer(text: &str) -> Vec<String> {
+        wrap_name(text, LEFT_COLUMN - 114, 13)
+    }
+
+    #[test]
+    fn a_short_name_stays_on_one_line() {
+        assert_eq!(issuer("KHỐI THI ĐUA SỐ 1"), vec!["KHỐI THI ĐUA SỐ 1"]);
+    }
+
+    #[test]
+    fn long_bloc_names_break_after_thi_dua_and_never_at_a_dash() {
+        assert_eq!(
+            issuer("KHỐI THI ĐUA KINH TẾ - KỸ THUẬT"),
+            vec!["KHỐI THI ĐUA", "KINH TẾ - KỸ THUẬT"]
+        );
+        assert_eq!(
+            issuer("KHỐI THI ĐUA VĂN HÓA - XÃ HỘI"),
+            vec!["KHỐI THI ĐUA", "VĂN HÓA - XÃ HỘI"]
+        );
+        assert_eq!(
+            wrap_name("TM. KHỐI THI ĐUA VĂN HÓA - XÃ HỘI", RIGHT_COLUMN - 114, 14),
+            vec!["TM. KHỐI THI ĐUA", "VĂN HÓA - XÃ HỘI"]
+        );
+    }
+
+    #[test]
+    fn very_long_names_fill_lines_and_keep_every_word() {
+        let name = "KHỐI THI ĐUA CÁC DOANH NGHIỆP NHÀ NƯỚC VÀ ĐƠN VỊ SỰ NGHIỆP CÔNG LẬP TRỰC THUỘC UBND TỈNH";
+        let lines = issuer(name);
+        assert!(lines.len() >= 3, "{lines:?}");
+        assert_eq!(lines[0], "KHỐI THI ĐUA");
+        assert_eq!(lines.join(" "), name);
+        for line in &lines {
+            assert!(text_width(line, 13) <= LEFT_COLUMN - 114, "{line}");
+        }
+    }
+
+    #[test]
+    fn line_breaks_in_the_setting_are_kept() {
+        assert_eq!(
+            issuer("KHỐI THI ĐUA CÁC DOANH NGHIỆP\nVÀ ĐƠN VỊ SỰ NGHIỆP"),
+            vec!["KHỐI THI ĐUA CÁC DOANH NGHIỆP", "VÀ ĐƠN VỊ SỰ NGHIỆP"]
+        );
+    }
 }

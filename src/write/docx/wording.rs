@@ -15,6 +15,7 @@
 //! @newpage                 page break
 //! @center TEXT             centred bold line (annex title)
 //! @note TEXT               centred italic line
+//! @rule                    short centred rule (under an annex's title)
 //! # TEXT                   section heading (bold)
 //! - TEXT                   dash item ("- TEXT")
 //! ? TEXT                   placeholder the secretariat rewrites (italic)
@@ -132,6 +133,7 @@ pub enum Block {
     Annex,
     Sign,
     NewPage,
+    Rule,
     Center(String),
     Note(String),
     Heading(String),
@@ -157,6 +159,7 @@ pub fn parse(text: &str) -> Vec<Block> {
                 "@annex" => Block::Annex,
                 "@sign" => Block::Sign,
                 "@newpage" => Block::NewPage,
+                "@rule" => Block::Rule,
                 "@center" => Block::Center(rest("@center")),
                 "@note" => Block::Note(rest("@note")),
                 "#" => Block::Heading(rest("#")),
