@@ -145,12 +145,7 @@ fn evaluate(file: InputFile, ctx: &Context, ws: &Workspace) -> Evaluated {
             let issue = failure_issue(&file.rel, &ReadFailure::Unreadable(format!("lỗi đọc ổ đĩa: {e}")));
             return Evaluated {
                 sha256: None,
-                result: Some(Validated {
-                    unit: None,
-                    card: None,
-                    issues: vec![issue],
-                    table: None,
-                }),
+                result: Some(Validated::failed(issue)),
                 file,
             };
         }
@@ -168,29 +163,25 @@ fn evaluate(file: InputFile, ctx: &Context, ws: &Workspace) -> Evaluated {
 /// file at `rel`; a panic inside a reader becomes `file.unreadable`. The
 /// entry point of the fuzzing harness (tests/fuzz.rs).
 pub fn evaluate_bytes(rel: &str, bytes: Vec<u8>, ctx: &Context, limits: &crate::settings::Limits) -> Validated {
-    let rel = rel.to_string();
     catch_unwind(AssertUnwindSafe(|| match read::open(bytes, limits) {
-        Ok(book) => validate(&rel, book, ctx),
-        Err(failure) => Validated {
-            unit: None,
-            card: None,
-            issues: vec![failure_issue(&rel, &failure)],
-            table: None,
-        },
+        Ok(book) => validate(rel, book, ctx),
+        Err(failure) => Validated::failed(failure_issue(rel, &failure)),
     }))
-    .unwrap_or_else(|_| Validated {
-        unit: None,
-        card: None,
-        issues: vec![failure_issue(
-            &rel,
-            &ReadFailure::Unreadable("trình đọc gặp lỗi không lường trước với nội dung tệp".into()),
-        )],
-        table: None,
+    .unwrap_or_else(|_| {
+        let failure = ReadFailure::Unreadable("trình đọc gặp lỗi không lường trước với nội dung tệp".into());
+        Validated::failed(failure_issue(rel, &failure))
     })
 }
 
+/// Lower-case hex of a digest, without a string per byte.
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(DIGITS[usize::from(b >> 4)] as char);
+        out.push(DIGITS[usize::from(b & 15)] as char);
+    }
+    out
 }
 
 /// Evaluations kept for writers that lay a member's workbook out again.

@@ -62,6 +62,26 @@ pub struct Registry {
     /// Folded names and codes → unit, built once: matching thousands of
     /// files against thousands of units must not fold every name each time.
     index: BTreeMap<String, UnitRef>,
+    /// Every unit's folded name (and its words joined by single spaces)
+    /// and code, folded once for the searches after an exact miss.
+    folded: Vec<FoldedUnit>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct FoldedUnit {
+    at: UnitRef,
+    name: String,
+    words: String,
+    code: String,
+}
+
+/// The alphanumeric words of a folded text, joined by single spaces.
+fn words_of(folded: &str) -> String {
+    folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Position of a unit: (bloc index, unit index within the bloc).
@@ -220,6 +240,7 @@ impl Registry {
             blocs,
             excluded,
             index: BTreeMap::new(),
+            folded: Vec::new(),
         };
         registry.build_index();
         registry
@@ -228,14 +249,27 @@ impl Registry {
     /// Codes first, then names, so a code always wins over a name that
     /// happens to fold to the same text; the first unit of a name wins.
     fn build_index(&mut self) {
+        let folded: Vec<FoldedUnit> = self
+            .units()
+            .map(|(at, unit)| {
+                let name = fold(&unit.name);
+                FoldedUnit {
+                    at,
+                    words: words_of(&name),
+                    name,
+                    code: fold(&unit.code),
+                }
+            })
+            .collect();
         let mut index = BTreeMap::new();
-        for (at, unit) in self.units() {
-            index.entry(fold(&unit.code)).or_insert(at);
+        for f in &folded {
+            index.entry(f.code.clone()).or_insert(f.at);
         }
-        for (at, unit) in self.units() {
-            index.entry(fold(&unit.name)).or_insert(at);
+        for f in &folded {
+            index.entry(f.name.clone()).or_insert(f.at);
         }
         self.index = index;
+        self.folded = folded;
     }
 
     pub fn unit(&self, at: UnitRef) -> &Unit {
@@ -267,24 +301,19 @@ impl Registry {
     /// name a registry unit all the same. The longest name wins; two
     /// different units equally long is no match.
     fn contained_unit(&self, key: &str) -> Option<UnitRef> {
-        let words: Vec<&str> = key
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .collect();
-        let spaced = format!(" {} ", words.join(" "));
+        let words = words_of(key);
+        let spaced = format!(" {words} ");
         let mut best: Option<(usize, UnitRef)> = None;
         let mut tie = false;
-        for (at, unit) in self.units() {
-            let name = fold(&unit.name);
-            let name_words = name
-                .split(|c: char| !c.is_alphanumeric())
-                .filter(|w| !w.is_empty())
-                .collect::<Vec<_>>()
-                .join(" ");
-            let code = fold(&unit.code);
-            let hit = if !name_words.is_empty() && spaced.contains(&format!(" {name_words} ")) {
-                Some(name_words.len())
-            } else if code.len() >= 3 && !code.bytes().all(|b| b.is_ascii_digit()) && words.iter().any(|w| *w == code) {
+        for f in &self.folded {
+            let at = f.at;
+            let code = &f.code;
+            let hit = if !f.words.is_empty() && spaced.contains(&format!(" {} ", f.words)) {
+                Some(f.words.len())
+            } else if code.len() >= 3
+                && !code.bytes().all(|b| b.is_ascii_digit())
+                && words.split(' ').any(|w| w == code)
+            {
                 Some(code.len())
             } else {
                 None
@@ -316,11 +345,12 @@ impl Registry {
             return Ok(at);
         }
         let nearest = self
-            .units()
-            .map(|(_, u)| (distance(&fold(&u.name), &key), u))
+            .folded
+            .iter()
+            .map(|f| (distance(&f.name, &key), f))
             .min_by_key(|(d, _)| *d)
-            .filter(|(d, u)| *d <= fold(&u.name).chars().count().max(4) / 2)
-            .map(|(_, u)| u.name.clone());
+            .filter(|(d, f)| *d <= f.name.chars().count().max(4) / 2)
+            .map(|(_, f)| self.unit(f.at).name.clone());
         Err(nearest)
     }
 }

@@ -684,15 +684,20 @@ fn type_name(text: &str) -> String {
 mod tests {
     use super::*;
 
-    fn default_settings() -> Settings {
-        let text = Settings::default_text(
+    /// The default settings file as `init` writes it for 2026.
+    fn default_text() -> String {
+        Settings::default_text(
             2026,
             Date {
                 year: 2026,
                 month: 12,
                 day: 5,
             },
-        );
+        )
+    }
+
+    fn default_settings() -> Settings {
+        let text = default_text();
         Settings::parse(&text).expect("default settings parse")
     }
 
@@ -732,14 +737,7 @@ mod tests {
 
     #[test]
     fn award_rules_are_checked() {
-        let base = Settings::default_text(
-            2026,
-            Date {
-                year: 2026,
-                month: 12,
-                day: 5,
-            },
-        );
+        let base = default_text();
         let err = |from: &str, to: &str| {
             let text = base.replacen(from, to, 1);
             assert_ne!(text, base);
@@ -760,29 +758,14 @@ mod tests {
 
     #[test]
     fn unknown_key_names_the_key() {
-        let text = Settings::default_text(
-            2026,
-            Date {
-                year: 2026,
-                month: 12,
-                day: 5,
-            },
-        )
-        .replace("place = ", "plase = \"x\"\nplace = ");
+        let text = default_text().replace("place = ", "plase = \"x\"\nplace = ");
         let err = Settings::parse(&text).unwrap_err();
         assert!(err.contains("\"plase\""), "{err}");
         assert!(err.contains("dòng"), "{err}");
     }
 
     fn bad(from: &str, to: &str) -> String {
-        let text = Settings::default_text(
-            2026,
-            Date {
-                year: 2026,
-                month: 12,
-                day: 5,
-            },
-        );
+        let text = default_text();
         assert!(text.contains(from), "{from}");
         Settings::parse(&text.replacen(from, to, 1)).unwrap_err()
     }
@@ -812,15 +795,7 @@ mod tests {
 
     #[test]
     fn invalid_share_is_explained() {
-        let text = Settings::default_text(
-            2026,
-            Date {
-                year: 2026,
-                month: 12,
-                day: 5,
-            },
-        )
-        .replace("share = 0.3", "share = 3");
+        let text = default_text().replace("share = 0.3", "share = 3");
         let err = Settings::parse(&text).unwrap_err();
         assert!(err.contains("tỷ lệ từ 0 đến 1"), "{err}");
     }

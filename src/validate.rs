@@ -46,7 +46,9 @@ pub struct Validated {
 }
 
 impl Validated {
-    fn failed(issue: Issue) -> Validated {
+    /// The outcome of a file that failed with `issue` before any unit or
+    /// table was known.
+    pub fn failed(issue: Issue) -> Validated {
         Validated {
             unit: None,
             card: None,

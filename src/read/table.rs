@@ -19,6 +19,15 @@ enum Role {
     Appraisal,
 }
 
+/// Folded titles of a column of criterion codes.
+const CODE_TITLES: [&str; 4] = ["ma", "ma so", "ma tc", "ma tieu chi"];
+/// Folded titles of a row-number column, which often holds the codes too.
+const ROW_NUMBER_TITLES: [&str; 4] = ["stt", "tt", "so tt", "s tt"];
+
+fn is_code_title(title: &str) -> bool {
+    CODE_TITLES.contains(&title.trim_end_matches('.'))
+}
+
 /// Classifies a folded column title.
 fn role_of(title: &str) -> Option<Role> {
     const APPRAISAL: [&str; 5] = ["tham dinh", "khoi cham", "cum cham", "hoi dong cham", "diem khoi"];
@@ -31,7 +40,6 @@ fn role_of(title: &str) -> Option<Role> {
         "diem gioi han",
         "khung diem",
     ];
-    const CODE: [&str; 8] = ["ma", "stt", "tt", "ma so", "ma tc", "ma tieu chi", "so tt", "s tt"];
     const CONTENT: [&str; 3] = ["noi dung", "tieu chi", "chi tieu"];
     if title.is_empty() {
         return None;
@@ -42,7 +50,7 @@ fn role_of(title: &str) -> Option<Role> {
         Some(Role::SelfScore)
     } else if MAX.iter().any(|k| title.contains(k)) {
         Some(Role::Max)
-    } else if CODE.contains(&title.trim_end_matches('.')) {
+    } else if is_code_title(title) || ROW_NUMBER_TITLES.contains(&title.trim_end_matches('.')) {
         Some(Role::Code)
     } else if CONTENT.iter().any(|k| title.contains(k)) {
         Some(Role::Content)
@@ -118,11 +126,7 @@ fn columns_from(titles: &[(u32, String)]) -> Option<Columns> {
     let mut self_score = None;
     // A column titled "Mã" holds the codes even when an "STT" column of
     // row numbers comes first.
-    let code_titles = ["ma", "ma so", "ma tc", "ma tieu chi"];
-    found.code = titles
-        .iter()
-        .find(|(_, t)| code_titles.contains(&t.trim_end_matches('.')))
-        .map(|(c, _)| *c);
+    found.code = titles.iter().find(|(_, t)| is_code_title(t)).map(|(c, _)| *c);
     for (col, title) in titles {
         let slot = match role_of(title) {
             Some(Role::Code) => &mut found.code,

@@ -121,6 +121,15 @@ pub fn print_setup_titled(
     Ok(())
 }
 
+/// The end of every list sheet (one header row, then a row per item up to
+/// `row`): frozen header, filter over all columns, A4 landscape with the
+/// header row repeated and `title` at the top of each page.
+fn finish_list_sheet(ws: &mut Worksheet, row: u32, last_col: u16, title: &str) -> Result<(), XlsxError> {
+    ws.set_freeze_panes(1, 0)?;
+    ws.autofilter(0, 0, row.saturating_sub(1).max(1), last_col)?;
+    print_setup_titled(ws, true, (0, 0), title)
+}
+
 /// A new workbook with fixed document properties, so identical inputs give
 /// identical bytes, and fast compression: level 1 costs a few percent in
 /// size and saves most of the time spent deflating at province scale.
@@ -484,12 +493,10 @@ fn summary_sheet(ws: &mut Worksheet, outcome: &Outcome, f: &Formats) -> Result<(
             row += 1;
         }
     }
-    ws.set_freeze_panes(1, 0)?;
-    ws.autofilter(0, 0, row.saturating_sub(1).max(1), last_col)?;
-    print_setup_titled(
+    finish_list_sheet(
         ws,
-        true,
-        (0, 0),
+        row,
+        last_col,
         &format!("TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM, XẾP HẠNG THI ĐUA NĂM {}", outcome.year),
     )
 }
@@ -811,12 +818,10 @@ fn proposals_sheet(ws: &mut Worksheet, input: &SummaryInput, f: &Formats) -> Res
             row += 1;
         }
     }
-    ws.set_freeze_panes(1, 0)?;
-    ws.autofilter(0, 0, row.saturating_sub(1).max(1), last_col)?;
-    print_setup_titled(
+    finish_list_sheet(
         ws,
-        true,
-        (0, 0),
+        row,
+        last_col,
         &format!("DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG NĂM {}", outcome.year),
     )
 }
@@ -914,12 +919,10 @@ fn issues_sheet(ws: &mut Worksheet, input: &SummaryInput, f: &Formats) -> Result
         ws.write_string_with_format(row, 7, "Không có lỗi hay cảnh báo nào.", &f.wrap)?;
         row += 1;
     }
-    ws.set_freeze_panes(1, 0)?;
-    ws.autofilter(0, 0, row.saturating_sub(1).max(1), (ISSUE_HEADERS.len() - 1) as u16)?;
-    print_setup_titled(
+    finish_list_sheet(
         ws,
-        true,
-        (0, 0),
+        row,
+        (ISSUE_HEADERS.len() - 1) as u16,
         &format!("KẾT QUẢ KIỂM TRA BẢNG TỰ CHẤM ĐIỂM NĂM {}", outcome.year),
     )
 }
@@ -1029,12 +1032,10 @@ fn inputs_sheet(ws: &mut Worksheet, input: &SummaryInput, f: &Formats) -> Result
         write_input(ws, row, i)?;
         row += 1;
     }
-    ws.set_freeze_panes(1, 0)?;
-    ws.autofilter(0, 0, row.saturating_sub(1).max(1), (INPUT_HEADERS.len() - 1) as u16)?;
-    print_setup_titled(
+    finish_list_sheet(
         ws,
-        true,
-        (0, 0),
+        row,
+        (INPUT_HEADERS.len() - 1) as u16,
         &format!("TÌNH HÌNH NỘP BẢNG TỰ CHẤM ĐIỂM NĂM {}", outcome.year),
     )
 }
