@@ -89,7 +89,11 @@ pub fn votes_from_sheets(
     };
     let col = |i: usize| cols[i].unwrap_or(0);
     for row in sheet.rows.iter().filter(|r| r.index > header) {
-        let text = |i: usize| row.get(col(i)).map(|c| c.text().trim().to_string()).unwrap_or_default();
+        let text = |i: usize| {
+            row.get(col(i))
+                .map(|c| c.as_text().trim().to_string())
+                .unwrap_or_default()
+        };
         if (0..5).all(|i| text(i).is_empty()) {
             continue;
         }

@@ -8,11 +8,22 @@ use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 pub fn nfc(text: &str) -> String {
     // Nearly all text is already NFC: the quick check settles it without
     // decomposing and recomposing every character.
-    if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes {
+    if is_nfc(text) {
         text.to_owned()
     } else {
         text.nfc().collect()
     }
+}
+
+/// Whether `text` is certainly NFC. Vietnamese text settles without
+/// tables: the letters below U+0300 (Latin-1, Latin Extended-A/B: ă â đ ê ô
+/// ơ ư) and the precomposed letters of Latin Extended Additional (U+1E00 to
+/// U+1EFF: ạ ầ ế ộ ữ …) all have the NFC quick-check value Yes and no
+/// combining class, as do the general punctuation marks from U+2002 to U+206F
+/// (– — ‘ ’ “ ” …). Anything else is left to the full quick check.
+fn is_nfc(text: &str) -> bool {
+    let common = |c: char| matches!(c as u32, 0..=0x2FF | 0x1E00..=0x1EFF | 0x2002..=0x206F);
+    text.is_ascii() || text.chars().all(common) || is_nfc_quick(text.chars()) == IsNormalized::Yes
 }
 
 /// Folded key: no diacritics, `đ` as `d`, lower case, dashes unified, runs of
@@ -167,6 +178,21 @@ pub fn distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_nfc_fast_path_only_admits_characters_nfc_keeps() {
+        use unicode_normalization::char::canonical_combining_class;
+        let ranges = [0..=0x2FFu32, 0x1E00..=0x1EFF, 0x2002..=0x206F];
+        for c in ranges.into_iter().flatten().filter_map(char::from_u32) {
+            let one = c.to_string();
+            assert_eq!(is_nfc_quick(one.chars()), IsNormalized::Yes, "U+{:04X}", c as u32);
+            assert_eq!(canonical_combining_class(c), 0, "U+{:04X}", c as u32);
+            assert!(is_nfc(&one));
+        }
+        // NFD Vietnamese and the singletons just outside the ranges go the slow way.
+        assert_eq!(nfc("Sơ\u{300} Y tê\u{301}"), "Sờ Y tế");
+        assert_eq!(nfc("\u{2000}"), "\u{2002}");
+    }
 
     #[test]
     fn fold_ignores_case_marks_spacing_and_form() {

@@ -104,7 +104,7 @@ pub fn find_header(sheet: &Sheet, wanted: &[&str], required: usize) -> Option<(u
             .map(|w| {
                 row.cells
                     .iter()
-                    .find(|(_, c)| fold(&c.text()) == *w)
+                    .find(|(_, c)| fold(&c.as_text()) == *w)
                     .map(|(col, _)| *col)
             })
             .collect();
@@ -117,7 +117,7 @@ pub fn find_header(sheet: &Sheet, wanted: &[&str], required: usize) -> Option<(u
 
 fn text_at(sheet: &Sheet, row: u32, col: Option<u32>) -> String {
     col.and_then(|c| sheet.cell(row, c))
-        .map(|c| c.text().trim().to_string())
+        .map(|c| c.as_text().trim().to_string())
         .unwrap_or_default()
 }
 

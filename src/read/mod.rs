@@ -11,6 +11,7 @@
 
 mod guard;
 pub mod legacy;
+mod scan;
 pub mod table;
 pub mod xlsx;
 
@@ -38,12 +39,17 @@ pub enum Cell {
 impl Cell {
     /// The cell as display text (numbers without trailing zeros).
     pub fn text(&self) -> String {
+        self.as_text().into_owned()
+    }
+
+    /// [`Cell::text`] without copying text that is already there.
+    pub fn as_text(&self) -> std::borrow::Cow<'_, str> {
         match self {
-            Cell::Empty | Cell::NoCachedValue => String::new(),
-            Cell::Number(n) => number_text(*n),
-            Cell::Text(s) => s.clone(),
+            Cell::Empty | Cell::NoCachedValue => "".into(),
+            Cell::Number(n) => number_text(*n).into(),
+            Cell::Text(s) => s.as_str().into(),
             Cell::Bool(b) => if *b { "TRUE" } else { "FALSE" }.into(),
-            Cell::Error(e) => e.clone(),
+            Cell::Error(e) => e.as_str().into(),
         }
     }
 

@@ -97,7 +97,7 @@ fn titles(sheet: &Sheet, row: usize, two_rows: bool) -> Vec<(u32, String)> {
     let upper = &sheet.rows[row];
     let lower = sheet.rows.get(row + 1).filter(|r| r.index == upper.index + 1);
     if !two_rows {
-        return upper.cells.iter().map(|(c, v)| (*c, fold(&v.text()))).collect();
+        return upper.cells.iter().map(|(c, v)| (*c, fold(&v.as_text()))).collect();
     }
     let Some(lower) = lower else { return Vec::new() };
     let mut cols: Vec<u32> = upper.cells.iter().chain(lower.cells.iter()).map(|(c, _)| *c).collect();
@@ -106,8 +106,8 @@ fn titles(sheet: &Sheet, row: usize, two_rows: bool) -> Vec<(u32, String)> {
     let mut carried = String::new();
     cols.into_iter()
         .map(|c| {
-            let up = upper.get(c).map(|v| fold(&v.text())).unwrap_or_default();
-            let down = lower.get(c).map(|v| fold(&v.text())).unwrap_or_default();
+            let up = upper.get(c).map(|v| fold(&v.as_text())).unwrap_or_default();
+            let down = lower.get(c).map(|v| fold(&v.as_text())).unwrap_or_default();
             if !up.is_empty() {
                 carried = up.clone();
             }
@@ -181,7 +181,7 @@ pub fn find_table(sheet: &Sheet) -> Option<Table> {
     })?;
     let text_at = |row: &crate::read::Row, col: Option<u32>| {
         col.and_then(|c| row.get(c))
-            .map(|v| v.text().trim().to_string())
+            .map(|v| v.as_text().trim().to_string())
             .unwrap_or_default()
     };
     let mut rows = Vec::new();
@@ -234,7 +234,7 @@ pub fn find_unit_line(sheet: &Sheet, before_row: u32) -> Option<(String, u32, u3
                 return Some((rest.to_string(), row.index, *col));
             }
             if let Some((next_col, next)) = row.cells.get(i + 1) {
-                let name = next.text().trim().to_string();
+                let name = next.as_text().trim().to_string();
                 if !name.is_empty() {
                     return Some((name, row.index, *next_col));
                 }

@@ -9,12 +9,11 @@
 
 use std::io::{Cursor, Read};
 
-use quick_xml::events::{BytesStart, Event};
-use quick_xml::Reader;
 use zip::ZipArchive;
 
 use crate::fold::nfc;
 use crate::read::legacy::{self, Legacy};
+use crate::read::scan::{unescape_into, Scanner, Tag, Token};
 use crate::read::{Cell, CellFont, Cells, ReadFailure};
 use crate::settings::Limits;
 
@@ -54,11 +53,8 @@ fn resolve(base_dir: &str, target: &str) -> String {
     parts.join("/")
 }
 
-fn attr(e: &BytesStart, name: &[u8]) -> Option<String> {
-    e.attributes()
-        .flatten()
-        .find(|a| a.key.local_name().as_ref() == name)
-        .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
+fn attr(e: &Tag, name: &[u8]) -> Option<String> {
+    e.attr_text(name)
 }
 
 impl XlsxBook {
@@ -77,12 +73,18 @@ impl XlsxBook {
             max_part: max_unpacked,
             max_cells: limits.max_cells,
         };
-        let root_rels = book.relationships("_rels/.rels", "")?;
-        let workbook = root_rels
-            .iter()
-            .find(|(_, ty, _)| ty.ends_with("/officeDocument"))
-            .map(|(_, _, target)| target.clone())
-            .unwrap_or_else(|| "xl/workbook.xml".into());
+        // Nearly every package keeps its workbook at the usual place; only
+        // others need the package relationships to find it.
+        const USUAL: &str = "xl/workbook.xml";
+        let workbook = if book.zip.index_for_name(USUAL).is_some() {
+            USUAL.to_string()
+        } else {
+            book.relationships("_rels/.rels", "")?
+                .into_iter()
+                .find(|(_, ty, _)| ty.ends_with("/officeDocument"))
+                .map(|(_, _, target)| target)
+                .unwrap_or_else(|| USUAL.into())
+        };
         let dir = workbook.rsplit_once('/').map(|(d, _)| d).unwrap_or("").to_string();
         let rels_path = format!(
             "{dir}/_rels/{}.rels",
@@ -140,11 +142,11 @@ impl XlsxBook {
         let Some(xml) = self.part(path)? else {
             return Ok(Vec::new());
         };
-        let mut reader = Reader::from_reader(xml.as_slice());
+        let mut reader = Scanner::new(&xml).map_err(|e| unreadable(format!("{path}: {e}")))?;
         let mut out = Vec::new();
         loop {
-            match reader.read_event().map_err(|e| unreadable(format!("{path}: {e}")))? {
-                Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"Relationship" => {
+            match reader.next().map_err(|e| unreadable(format!("{path}: {e}")))? {
+                Token::Start(e) | Token::Empty(e) if e.local_name() == b"Relationship" => {
                     let id = attr(&e, b"Id").unwrap_or_default();
                     let ty = attr(&e, b"Type").unwrap_or_default();
                     let target = attr(&e, b"Target").unwrap_or_default();
@@ -153,7 +155,7 @@ impl XlsxBook {
                         out.push((id, ty, resolve(base_dir, &target)));
                     }
                 }
-                Event::Eof => break,
+                Token::Eof => break,
                 _ => {}
             }
         }
@@ -162,10 +164,10 @@ impl XlsxBook {
 
     fn read_workbook(&mut self, path: &str, rels: &[(String, String, String)]) -> Result<(), ReadFailure> {
         let xml = self.part(path)?.ok_or_else(|| unreadable("thiếu xl/workbook.xml"))?;
-        let mut reader = Reader::from_reader(xml.as_slice());
+        let mut reader = Scanner::new(&xml).map_err(|e| unreadable(format!("{path}: {e}")))?;
         loop {
-            match reader.read_event().map_err(|e| unreadable(format!("{path}: {e}")))? {
-                Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"sheet" => {
+            match reader.next().map_err(|e| unreadable(format!("{path}: {e}")))? {
+                Token::Start(e) | Token::Empty(e) if e.local_name() == b"sheet" => {
                     let name = attr(&e, b"name").unwrap_or_default();
                     let visible = attr(&e, b"state").is_none_or(|s| s == "visible");
                     let id = attr(&e, b"id").unwrap_or_default();
@@ -176,7 +178,7 @@ impl XlsxBook {
                         self.sheets.push((nfc(&name), visible, target.clone()));
                     }
                 }
-                Event::Eof => break,
+                Token::Eof => break,
                 _ => {}
             }
         }
@@ -185,18 +187,19 @@ impl XlsxBook {
 
     fn read_shared_strings(&mut self, path: &str) -> Result<(), ReadFailure> {
         let Some(xml) = self.part(path)? else { return Ok(()) };
-        let mut reader = Reader::from_reader(xml.as_slice());
+        let err = |e: crate::read::scan::ScanError| unreadable(format!("{path}: {e}"));
+        let mut reader = Scanner::new(&xml).map_err(|e| unreadable(format!("{path}: {e}")))?;
         let mut current = String::new();
         let (mut in_t, mut in_phonetic) = (false, false);
         loop {
-            match reader.read_event().map_err(|e| unreadable(format!("{path}: {e}")))? {
-                Event::Start(e) => match e.local_name().as_ref() {
+            match reader.next().map_err(err)? {
+                Token::Start(e) => match e.local_name() {
                     b"t" => in_t = !in_phonetic,
                     b"rPh" => in_phonetic = true,
                     b"si" => current.clear(),
                     _ => {}
                 },
-                Event::End(e) => match e.local_name().as_ref() {
+                Token::End(name) => match name {
                     b"t" => in_t = false,
                     b"rPh" => in_phonetic = false,
                     b"si" => {
@@ -207,12 +210,10 @@ impl XlsxBook {
                     }
                     _ => {}
                 },
-                Event::Empty(e) if e.local_name().as_ref() == b"si" => self.shared.push(String::new()),
-                Event::Text(t) if in_t => {
-                    current.push_str(&t.unescape().map_err(|e| unreadable(format!("{path}: {e}")))?);
-                }
-                Event::CData(t) if in_t => current.push_str(&String::from_utf8_lossy(&t)),
-                Event::Eof => break,
+                Token::Empty(e) if e.local_name() == b"si" => self.shared.push(String::new()),
+                Token::Text(t) if in_t => unescape_into(t, &mut current).map_err(err)?,
+                Token::CData(t) if in_t => current.push_str(t),
+                Token::Eof => break,
                 _ => {}
             }
         }
@@ -221,39 +222,40 @@ impl XlsxBook {
 
     fn read_styles(&mut self, path: &str) -> Result<(), ReadFailure> {
         let Some(xml) = self.part(path)? else { return Ok(()) };
-        let mut reader = Reader::from_reader(xml.as_slice());
+        let mut reader = Scanner::new(&xml).map_err(|e| unreadable(format!("{path}: {e}")))?;
         let mut fonts: Vec<String> = Vec::new();
         let mut font_ids: Vec<usize> = Vec::new();
         let (mut in_fonts, mut in_font, mut in_xfs) = (false, false, false);
+        let font_id = |e: &Tag| attr(e, b"fontId").and_then(|v| v.parse().ok()).unwrap_or(0);
         loop {
-            match reader.read_event().map_err(|e| unreadable(format!("{path}: {e}")))? {
-                Event::Start(e) => match e.local_name().as_ref() {
+            match reader.next().map_err(|e| unreadable(format!("{path}: {e}")))? {
+                Token::Start(e) => match e.local_name() {
                     b"fonts" => in_fonts = true,
                     b"font" if in_fonts => {
                         in_font = true;
                         fonts.push(String::new());
                     }
                     b"cellXfs" => in_xfs = true,
-                    b"xf" if in_xfs => font_ids.push(attr(&e, b"fontId").and_then(|v| v.parse().ok()).unwrap_or(0)),
+                    b"xf" if in_xfs => font_ids.push(font_id(&e)),
                     _ => {}
                 },
-                Event::Empty(e) => match e.local_name().as_ref() {
+                Token::Empty(e) => match e.local_name() {
                     b"name" if in_font => {
                         if let Some(last) = fonts.last_mut() {
                             *last = attr(&e, b"val").unwrap_or_default();
                         }
                     }
                     b"font" if in_fonts => fonts.push(String::new()),
-                    b"xf" if in_xfs => font_ids.push(attr(&e, b"fontId").and_then(|v| v.parse().ok()).unwrap_or(0)),
+                    b"xf" if in_xfs => font_ids.push(font_id(&e)),
                     _ => {}
                 },
-                Event::End(e) => match e.local_name().as_ref() {
+                Token::End(name) => match name {
                     b"fonts" => in_fonts = false,
                     b"font" => in_font = false,
                     b"cellXfs" => in_xfs = false,
                     _ => {}
                 },
-                Event::Eof => break,
+                Token::Eof => break,
                 _ => {}
             }
         }
@@ -278,17 +280,17 @@ impl XlsxBook {
         let xml = self
             .part(&path)?
             .ok_or_else(|| unreadable(format!("thiếu phần {path}")))?;
-        let mut reader = Reader::from_reader(xml.as_slice());
+        let mut reader = Scanner::new(&xml).map_err(|e| unreadable(format!("{path}: {e}")))?;
         let mut cells: Vec<(u32, u32, Cell)> = Vec::new();
         let mut fonts: Vec<CellFont> = Vec::new();
         let (mut row, mut col) = (0u32, 0u32);
         let mut cell = CellState::default();
         let mut text = String::new();
         let mut in_value = false;
-        let err = |e: quick_xml::Error| unreadable(format!("{path}: {e}"));
+        let err = |e: crate::read::scan::ScanError| unreadable(format!("{path}: {e}"));
         loop {
-            match reader.read_event().map_err(err)? {
-                Event::Start(e) => match e.local_name().as_ref() {
+            match reader.next().map_err(err)? {
+                Token::Start(e) => match e.local_name() {
                     b"row" => {
                         if let Some(r) = row_attr(&e) {
                             row = r;
@@ -303,7 +305,7 @@ impl XlsxBook {
                     b"f" => cell.formula = true,
                     _ => {}
                 },
-                Event::Empty(e) => match e.local_name().as_ref() {
+                Token::Empty(e) => match e.local_name() {
                     b"row" => {
                         if let Some(r) = row_attr(&e) {
                             row = r + 1;
@@ -317,9 +319,9 @@ impl XlsxBook {
                     b"sheetData" => break,
                     _ => {}
                 },
-                Event::Text(t) if in_value => text.push_str(&t.unescape().map_err(err)?),
-                Event::CData(t) if in_value => text.push_str(&String::from_utf8_lossy(&t)),
-                Event::End(e) => match e.local_name().as_ref() {
+                Token::Text(t) if in_value => unescape_into(t, &mut text).map_err(err)?,
+                Token::CData(t) if in_value => text.push_str(t),
+                Token::End(tag) => match tag {
                     b"v" | b"t" => in_value = false,
                     b"c" => {
                         col = cell.col + 1;
@@ -344,7 +346,7 @@ impl XlsxBook {
                     _ => {}
                 },
                 // A sheet cut off before its data ends is truncated, not empty.
-                Event::Eof => return Err(unreadable(format!("{path}: dữ liệu sheet bị cắt cụt"))),
+                Token::Eof => return Err(unreadable(format!("{path}: dữ liệu sheet bị cắt cụt"))),
                 _ => {}
             }
         }
@@ -352,18 +354,14 @@ impl XlsxBook {
     }
 }
 
-fn row_attr(e: &BytesStart) -> Option<u32> {
-    let a = e
-        .attributes()
-        .with_checks(false)
-        .flatten()
-        .find(|a| a.key.local_name().as_ref() == b"r")?;
-    let n: u32 = std::str::from_utf8(&a.value).ok()?.parse().ok()?;
+fn row_attr(e: &Tag) -> Option<u32> {
+    let n: u32 = e.attr(b"r")?.parse().ok()?;
     n.checked_sub(1)
 }
 
 /// Zero-based (row, col) of an A1 reference.
-fn parse_ref(r: &[u8]) -> Option<(u32, u32)> {
+fn parse_ref(text: &str) -> Option<(u32, u32)> {
+    let r = text.as_bytes();
     let letters = r.iter().take_while(|b| b.is_ascii_alphabetic()).count();
     if letters == 0 || letters > 3 {
         return None;
@@ -372,7 +370,7 @@ fn parse_ref(r: &[u8]) -> Option<(u32, u32)> {
     for b in &r[..letters] {
         col = col * 26 + u32::from(b.to_ascii_uppercase() - b'A' + 1);
     }
-    let row: u32 = std::str::from_utf8(&r[letters..]).ok()?.parse().ok()?;
+    let row: u32 = text[letters..].parse().ok()?;
     Some((row.checked_sub(1)?, col - 1))
 }
 
@@ -398,22 +396,22 @@ enum Kind {
 }
 
 impl CellState {
-    fn start(e: &BytesStart, row: u32, col: u32) -> CellState {
+    fn start(e: &Tag, row: u32, col: u32) -> CellState {
         let mut state = CellState {
             row,
             col,
             ..CellState::default()
         };
-        for a in e.attributes().with_checks(false).flatten() {
-            match a.key.local_name().as_ref() {
+        for (key, value) in e.attrs() {
+            match key {
                 b"r" => {
-                    if let Some((r, c)) = parse_ref(&a.value) {
+                    if let Some((r, c)) = parse_ref(value) {
                         state.row = r;
                         state.col = c;
                     }
                 }
                 b"t" => {
-                    state.kind = match a.value.as_ref() {
+                    state.kind = match value.as_bytes() {
                         b"s" => Kind::Shared,
                         b"str" | b"d" => Kind::Str,
                         b"inlineStr" => Kind::Inline,
@@ -422,7 +420,7 @@ impl CellState {
                         _ => Kind::Number,
                     }
                 }
-                b"s" => state.style = std::str::from_utf8(&a.value).ok().and_then(|v| v.parse().ok()),
+                b"s" => state.style = value.parse().ok(),
                 _ => {}
             }
         }
@@ -462,10 +460,10 @@ mod tests {
 
     #[test]
     fn references_parse() {
-        assert_eq!(parse_ref(b"A1"), Some((0, 0)));
-        assert_eq!(parse_ref(b"D14"), Some((13, 3)));
-        assert_eq!(parse_ref(b"XFD1048576"), Some((1_048_575, 16_383)));
-        assert_eq!(parse_ref(b"1A"), None);
+        assert_eq!(parse_ref("A1"), Some((0, 0)));
+        assert_eq!(parse_ref("D14"), Some((13, 3)));
+        assert_eq!(parse_ref("XFD1048576"), Some((1_048_575, 16_383)));
+        assert_eq!(parse_ref("1A"), None);
     }
 
     #[test]
