@@ -245,10 +245,14 @@ const TABLE_HEADER: &str = "<w:tblHeader />";
 /// order, and (with `header_rows`) adds `w:tblHeader` after each
 /// [`HEADER_ROW`]. `None` when there is neither.
 fn rewrite(xml: &str, next: &mut u32, header_rows: bool) -> Option<String> {
-    let find_id = |from: usize| xml[from..].find(PARA_ID).map(|at| from + at);
+    use memchr::memmem::Finder;
+    static FINDERS: OnceLock<(Finder<'static>, Finder<'static>)> = OnceLock::new();
+    let (para_id, header_row) = FINDERS.get_or_init(|| (Finder::new(PARA_ID), Finder::new(HEADER_ROW)));
+    let bytes = xml.as_bytes();
+    let find_id = |from: usize| para_id.find(&bytes[from..]).map(|at| from + at);
     let find_row = |from: usize| {
         if header_rows {
-            xml[from..].find(HEADER_ROW).map(|at| from + at)
+            header_row.find(&bytes[from..]).map(|at| from + at)
         } else {
             None
         }
@@ -269,7 +273,7 @@ fn rewrite(xml: &str, next: &mut u32, header_rows: bool) -> Option<String> {
         };
         if let (true, Some(at)) = (id_first, id) {
             let value = at + PARA_ID.len();
-            let Some(len) = xml[value..].find('"') else {
+            let Some(len) = memchr::memchr(b'"', &bytes[value..]) else {
                 id = None;
                 continue;
             };
