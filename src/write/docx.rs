@@ -4,7 +4,7 @@
 //!
 //! The structure (letterhead, title, tables, foot) is built here with
 //! docx-rs; the wording comes from the templates of [`wording`]; the package
-//! is then touched up by [`package::repack`] (compression, header rows,
+//! is then written by [`package::package`] (compression, header rows,
 //! language, stable ids). Identical inputs give identical bytes.
 
 pub mod layout;
@@ -816,9 +816,7 @@ fn draft_mark() -> Paragraph {
 
 /// docx-rs's package, touched up.
 fn pack(docx: Docx, date: crate::settings::Date) -> Result<Vec<u8>, String> {
-    let mut raw = std::io::Cursor::new(Vec::new());
-    docx.build().pack(&mut raw).map_err(|e| e.to_string())?;
-    package::repack(&raw.into_inner(), date).map_err(|e| e.to_string())
+    package::package(docx.build(), date).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

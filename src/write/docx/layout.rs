@@ -87,7 +87,19 @@ fn styled(look: Look) -> Run {
 }
 
 pub fn run(text: &str, look: Look) -> Run {
-    styled(look).add_text(crate::fold::xml_text(text))
+    styled(look).add_text(clean_text(text))
+}
+
+/// `text` as [`crate::fold::xml_text`] makes it (NFC, characters XML cannot
+/// hold as spaces), without normalising what is already NFC and clean:
+/// nearly every text is, and normalising is the dearest step of a run.
+fn clean_text(text: &str) -> String {
+    use unicode_normalization::{is_nfc_quick, IsNormalized};
+    if text.chars().all(crate::fold::xml_char) && is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        text.to_string()
+    } else {
+        crate::fold::xml_text(text)
+    }
 }
 
 /// A paragraph with single line spacing, no space around, and the look on
@@ -373,6 +385,19 @@ pub fn spanning_row(text: &str, width: usize, columns: usize, look: Look) -> Tab
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clean_text_is_xml_text() {
+        for text in [
+            "Khối thi đua số 1",
+            "Ho\u{0300}a Bi\u{0300}nh",
+            "A\u{0}B\u{1}C\tD",
+            "Trường THPT Lê Quý Đôn \u{FFFE}",
+            "",
+        ] {
+            assert_eq!(clean_text(text), crate::fold::xml_text(text), "{text:?}");
+        }
+    }
 
     /// The usable width of the letterhead's left column, at 13 pt.
     fn issuer(text: &str) -> Vec<String> {

@@ -1,27 +1,39 @@
-//! Touches up the package docx-rs writes, so that every document is
-//! compressed, deterministic and says what docx-rs cannot:
+//! Writes the package of a document from the parts docx-rs builds, so that
+//! every document is compressed, deterministic and says what docx-rs cannot:
 //!
-//! - entries are re-packed with deflate (docx-rs stores them uncompressed)
-//!   with a fixed timestamp, in docx-rs's own order;
+//! - parts are written with deflate (docx-rs would store them uncompressed)
+//!   with a fixed timestamp, in docx-rs's own order and under its names;
 //! - paragraph ids (`w14:paraId`, counted per thread by docx-rs) are numbered
 //!   again from 1, so the bytes never depend on which thread built a document;
 //! - table rows marked with [`HEADER_ROW_HEIGHT`] become header rows repeated
 //!   on every page (`w:tblHeader`);
 //! - the default run language becomes Vietnamese (`w:lang vi-VN`), so Word's
 //!   spelling and hyphenation treat the text as Vietnamese.
+//!
+//! Most parts (styles, settings, fonts, page headers…) come out the same for
+//! every document of a run. Each is deflated once per process: the
+//! compressed entry is kept with the exact bytes it holds and its timestamp,
+//! and copied as it is (`raw_copy_file`) into any later document whose part
+//! has the very same bytes and timestamp. A part that differs in one byte is
+//! deflated afresh, so the cache can change the speed, never the content:
+//! a copied entry is byte for byte the entry a fresh deflate would write.
 
-use std::io::{Cursor, Read, Write};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::io::{Cursor, Write};
+use std::sync::{Arc, Mutex, OnceLock};
 
+use docx_rs::XMLDocx;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
 
 use crate::settings::Date;
 
-/// Height (twips, "at least") that marks a header row for [`repack`]: no
+/// Height (twips, "at least") that marks a header row for [`package`]: no
 /// other row uses it.
 pub const HEADER_ROW_HEIGHT: u32 = 397;
 
-/// What went wrong re-packing (a bug, never an input problem).
+/// What went wrong packing (a bug, never an input problem).
 #[derive(Debug)]
 pub struct PackError(pub String);
 
@@ -43,124 +55,386 @@ impl From<std::io::Error> for PackError {
     }
 }
 
-/// Re-packs docx-rs's output (`raw`) as described in the module docs. The
-/// zip timestamps are `date` at midnight.
-pub fn repack(raw: &[u8], date: Date) -> Result<Vec<u8>, PackError> {
-    let mut archive = ZipArchive::new(Cursor::new(raw))?;
-    let time = DateTime::from_date_and_time(
-        date.year.clamp(1980, 2107) as u16,
-        date.month as u8,
-        date.day as u8,
-        0,
-        0,
-        0,
-    )
-    .unwrap_or_default();
+/// The body of the document: different in every document, never cached.
+const DOCUMENT: &str = "word/document.xml";
+const STYLES: &str = "word/styles.xml";
+
+/// Packs docx-rs's parts (`docx.build()`) as described in the module docs.
+/// The zip timestamps are `date` at midnight.
+pub fn package(xml: XMLDocx, date: Date) -> Result<Vec<u8>, PackError> {
+    write_parts(parts(xml), date, true)
+}
+
+/// The parts of `xml` under their names, in the order docx-rs's own zipper
+/// (`XMLDocx::pack`) writes them.
+fn parts(xml: XMLDocx) -> Vec<(Cow<'static, str>, Vec<u8>)> {
+    let mut parts: Vec<(Cow<'static, str>, Vec<u8>)> = vec![
+        ("[Content_Types].xml".into(), xml.content_type),
+        ("_rels/.rels".into(), xml.rels),
+        ("docProps/app.xml".into(), xml.doc_props.app),
+        ("docProps/core.xml".into(), xml.doc_props.core),
+        ("docProps/custom.xml".into(), xml.doc_props.custom),
+        ("word/_rels/document.xml.rels".into(), xml.document_rels),
+        (DOCUMENT.into(), xml.document),
+        (STYLES.into(), xml.styles),
+        ("word/settings.xml".into(), xml.settings),
+        ("word/fontTable.xml".into(), xml.font_table),
+        ("word/comments.xml".into(), xml.comments),
+        ("word/numbering.xml".into(), xml.numberings),
+        ("word/commentsExtended.xml".into(), xml.comments_extended),
+        ("word/footnotes.xml".into(), xml.footnotes),
+    ];
+    let mut header_rels = xml.header_rels.into_iter();
+    for (i, header) in xml.headers.into_iter().enumerate() {
+        parts.push((format!("word/header{}.xml", i + 1).into(), header));
+        if let Some(rels) = header_rels.next() {
+            parts.push((format!("word/_rels/header{}.xml.rels", i + 1).into(), rels));
+        }
+    }
+    let mut footer_rels = xml.footer_rels.into_iter();
+    for (i, footer) in xml.footers.into_iter().enumerate() {
+        parts.push((format!("word/footer{}.xml", i + 1).into(), footer));
+        if let Some(rels) = footer_rels.next() {
+            parts.push((format!("word/_rels/footer{}.xml.rels", i + 1).into(), rels));
+        }
+    }
+    for (id, png) in xml.media {
+        parts.push((format!("word/media/{id}.png").into(), png));
+    }
+    if let Some(taskpanes) = xml.taskpanes {
+        parts.push(("word/webextensions/taskpanes.xml".into(), taskpanes));
+        parts.push(("word/webextensions/_rels/taskpanes.xml.rels".into(), xml.taskpanes_rels));
+        for (i, extension) in xml.web_extensions.into_iter().enumerate() {
+            parts.push((
+                format!("word/webextensions/webextension{}.xml", i + 1).into(),
+                extension,
+            ));
+        }
+    }
+    let mut item_rels = xml.custom_item_rels.into_iter();
+    let mut item_props = xml.custom_item_props.into_iter();
+    for (i, item) in xml.custom_items.into_iter().enumerate() {
+        let n = i + 1;
+        parts.push((
+            format!("customXml/_rels/item{n}.xml.rels").into(),
+            item_rels.next().unwrap_or_default(),
+        ));
+        parts.push((format!("customXml/item{n}.xml").into(), item));
+        parts.push((
+            format!("customXml/itemProps{n}.xml").into(),
+            item_props.next().unwrap_or_default(),
+        ));
+    }
+    parts
+}
+
+/// Patches and deflates `parts` into a zip, in order; with `cache`, parts
+/// other than the body go through [`CACHE`].
+fn write_parts(parts: Vec<(Cow<'static, str>, Vec<u8>)>, date: Date, cache: bool) -> Result<Vec<u8>, PackError> {
+    let stamp = Stamp::of(date);
     let options = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
         .compression_level(Some(1))
-        .last_modified_time(time)
+        .last_modified_time(stamp.time())
         .unix_permissions(0o644);
-    let mut out = ZipWriter::new(Cursor::new(Vec::new()));
+    let capacity = parts.iter().map(|(_, bytes)| bytes.len()).sum::<usize>() / 4;
+    let mut out = ZipWriter::new(Cursor::new(Vec::with_capacity(capacity)));
     let mut next_para_id = 1u32;
-    for i in 0..archive.len() {
-        let mut entry = archive.by_index(i)?;
-        if entry.is_dir() {
-            continue;
+    for (name, bytes) in parts {
+        let bytes = if name.ends_with(".xml") || name.ends_with(".rels") {
+            patch(&name, bytes, &mut next_para_id)?
+        } else {
+            bytes
+        };
+        if cache && name != DOCUMENT {
+            let entry = compressed(&name, &bytes, stamp, options)?;
+            let mut archive = ZipArchive::new(Cursor::new(&entry[..]))?;
+            out.raw_copy_file(archive.by_index_raw(0)?)?;
+        } else {
+            out.start_file(name, options)?;
+            out.write_all(&bytes)?;
         }
-        let name = entry.name().to_string();
-        let mut bytes = Vec::with_capacity(entry.size() as usize);
-        entry.read_to_end(&mut bytes)?;
-        if name.ends_with(".xml") || name.ends_with(".rels") {
-            let text = String::from_utf8(bytes).map_err(|e| PackError(format!("{name}: {e}")))?;
-            bytes = patch(&name, &text, &mut next_para_id).into_bytes();
-        }
-        out.start_file(name, options)?;
-        out.write_all(&bytes)?;
     }
     Ok(out.finish()?.into_inner())
 }
 
-fn patch(name: &str, xml: &str, next_para_id: &mut u32) -> String {
-    let mut xml = renumber_para_ids(xml, next_para_id);
-    if name == "word/document.xml" {
-        xml = mark_header_rows(&xml);
+/// The zip timestamp of every entry: the report date at midnight.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Stamp(u16, u8, u8);
+
+impl Stamp {
+    fn of(date: Date) -> Stamp {
+        Stamp(date.year.clamp(1980, 2107) as u16, date.month as u8, date.day as u8)
     }
-    if name == "word/styles.xml" {
-        xml = vietnamese_default_language(&xml);
+
+    fn time(self) -> DateTime {
+        DateTime::from_date_and_time(self.0, self.1, self.2, 0, 0, 0).unwrap_or_default()
     }
-    xml
 }
 
-/// Gives every `w14:paraId` the next number, in document order.
-fn renumber_para_ids(xml: &str, next: &mut u32) -> String {
-    const KEY: &str = "w14:paraId=\"";
-    let mut out = String::with_capacity(xml.len());
-    let mut rest = xml;
-    while let Some(start) = rest.find(KEY) {
-        let value_start = start + KEY.len();
-        let Some(len) = rest[value_start..].find('"') else {
-            break;
-        };
-        out.push_str(&rest[..value_start]);
-        out.push_str(&format!("{:08X}", *next));
-        *next += 1;
-        rest = &rest[value_start + len..];
+/// One part deflated once: a zip holding only that entry.
+struct Compressed {
+    stamp: Stamp,
+    content: Vec<u8>,
+    zip: Arc<[u8]>,
+}
+
+/// Compressed parts by entry name. Page headers differ only by their
+/// paragraph id, so a name holds a few versions; past [`MAX_VERSIONS`] a
+/// part is deflated every time instead of kept.
+static CACHE: OnceLock<Mutex<HashMap<String, Vec<Compressed>>>> = OnceLock::new();
+const MAX_VERSIONS: usize = 64;
+
+/// A zip holding only the entry `name` with `content`, from [`CACHE`] when
+/// the same entry was deflated before.
+fn compressed(name: &str, content: &[u8], stamp: Stamp, options: SimpleFileOptions) -> Result<Arc<[u8]>, PackError> {
+    let cache = CACHE.get_or_init(Default::default);
+    let find = |cache: &HashMap<String, Vec<Compressed>>| {
+        cache
+            .get(name)
+            .and_then(|versions| versions.iter().find(|c| c.stamp == stamp && c.content == content))
+            .map(|c| Arc::clone(&c.zip))
+    };
+    if let Some(zip) = find(&lock(cache)) {
+        return Ok(zip);
     }
-    out.push_str(rest);
-    out
-}
-
-/// Adds `w:tblHeader` after the row height that marks a header row.
-fn mark_header_rows(xml: &str) -> String {
-    let marker = format!("<w:trHeight w:val=\"{HEADER_ROW_HEIGHT}\" w:hRule=\"atLeast\" />");
-    xml.replace(&marker, &format!("{marker}<w:tblHeader />"))
-}
-
-/// Sets `w:lang` to Vietnamese in the default run properties.
-fn vietnamese_default_language(xml: &str) -> String {
-    const LANG: &str = "<w:lang w:val=\"vi-VN\" w:eastAsia=\"vi-VN\" w:bidi=\"ar-SA\" />";
-    if let Some(at) = xml.find("<w:rPrDefault>") {
-        if let Some(end) = xml[at..].find("</w:rPr>") {
-            let pos = at + end;
-            return format!("{}{LANG}{}", &xml[..pos], &xml[pos..]);
+    let mut single = ZipWriter::new(Cursor::new(Vec::new()));
+    single.start_file(name, options)?;
+    single.write_all(content)?;
+    let zip: Arc<[u8]> = single.finish()?.into_inner().into();
+    let mut cache = lock(cache);
+    // Another thread may have made the same entry meanwhile (same bytes).
+    if find(&cache).is_none() {
+        let versions = cache.entry(name.to_string()).or_default();
+        if versions.len() < MAX_VERSIONS {
+            versions.push(Compressed {
+                stamp,
+                content: content.to_vec(),
+                zip: Arc::clone(&zip),
+            });
         }
     }
-    xml.to_string()
+    Ok(zip)
+}
+
+/// The cache even if a thread panicked holding it: entries are only ever
+/// added whole, so what it holds stays right.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The part `name` patched: paragraph ids renumbered from `next_para_id`,
+/// header rows marked in the body, the language set in the styles. A part
+/// with nothing to patch is returned as it is.
+fn patch(name: &str, bytes: Vec<u8>, next_para_id: &mut u32) -> Result<Vec<u8>, PackError> {
+    let xml = std::str::from_utf8(&bytes).map_err(|e| PackError(format!("{name}: {e}")))?;
+    let patched = if name == STYLES {
+        vietnamese_default_language(xml).map(|xml| rewrite(&xml, next_para_id, false).unwrap_or(xml))
+    } else {
+        rewrite(xml, next_para_id, name == DOCUMENT)
+    };
+    Ok(patched.map(String::into_bytes).unwrap_or(bytes))
+}
+
+const PARA_ID: &str = "w14:paraId=\"";
+/// The row height that marks a header row, as docx-rs writes it.
+const HEADER_ROW: &str = "<w:trHeight w:val=\"397\" w:hRule=\"atLeast\" />";
+const TABLE_HEADER: &str = "<w:tblHeader />";
+
+/// In one pass: gives every `w14:paraId` the next number, in document
+/// order, and (with `header_rows`) adds `w:tblHeader` after each
+/// [`HEADER_ROW`]. `None` when there is neither.
+fn rewrite(xml: &str, next: &mut u32, header_rows: bool) -> Option<String> {
+    use memchr::memmem::Finder;
+    static FINDERS: OnceLock<(Finder<'static>, Finder<'static>)> = OnceLock::new();
+    let (para_id, header_row) = FINDERS.get_or_init(|| (Finder::new(PARA_ID), Finder::new(HEADER_ROW)));
+    let bytes = xml.as_bytes();
+    let find_id = |from: usize| para_id.find(&bytes[from..]).map(|at| from + at);
+    let find_row = |from: usize| {
+        if header_rows {
+            header_row.find(&bytes[from..]).map(|at| from + at)
+        } else {
+            None
+        }
+    };
+    let mut id = find_id(0);
+    let mut row = find_row(0);
+    if id.is_none() && row.is_none() {
+        return None;
+    }
+    let mut out = String::with_capacity(xml.len() + 1024);
+    let mut done = 0;
+    loop {
+        let id_first = match (id, row) {
+            (Some(at), Some(r)) => at < r,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        if let (true, Some(at)) = (id_first, id) {
+            let value = at + PARA_ID.len();
+            let Some(len) = memchr::memchr(b'"', &bytes[value..]) else {
+                id = None;
+                continue;
+            };
+            out.push_str(&xml[done..value]);
+            push_hex8(&mut out, *next);
+            *next += 1;
+            done = value + len;
+            id = find_id(done);
+        } else if let Some(at) = row {
+            let end = at + HEADER_ROW.len();
+            out.push_str(&xml[done..end]);
+            out.push_str(TABLE_HEADER);
+            done = end;
+            row = find_row(done);
+        }
+    }
+    out.push_str(&xml[done..]);
+    Some(out)
+}
+
+/// `value` as 8 upper-case hex digits, as `format!("{:08X}")` writes it.
+fn push_hex8(out: &mut String, value: u32) {
+    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+    for shift in (0..8).rev() {
+        out.push(DIGITS[(value >> (shift * 4)) as usize & 0xF] as char);
+    }
+}
+
+/// Sets `w:lang` to Vietnamese in the default run properties; `None` when
+/// there are none.
+fn vietnamese_default_language(xml: &str) -> Option<String> {
+    const LANG: &str = "<w:lang w:val=\"vi-VN\" w:eastAsia=\"vi-VN\" w:bidi=\"ar-SA\" />";
+    let at = xml.find("<w:rPrDefault>")?;
+    let pos = at + xml[at..].find("</w:rPr>")?;
+    let mut out = String::with_capacity(xml.len() + LANG.len());
+    out.push_str(&xml[..pos]);
+    out.push_str(LANG);
+    out.push_str(&xml[pos..]);
+    Some(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Read;
+
+    fn renumber(xml: &str, next: &mut u32) -> String {
+        rewrite(xml, next, false).unwrap_or_else(|| xml.to_string())
+    }
 
     #[test]
     fn para_ids_are_renumbered_in_order() {
         let mut next = 1;
         let xml = r#"<w:p w14:paraId="0000002a"/><w:p w14:paraId="00000007"/>"#;
         assert_eq!(
-            renumber_para_ids(xml, &mut next),
+            renumber(xml, &mut next),
             r#"<w:p w14:paraId="00000001"/><w:p w14:paraId="00000002"/>"#
         );
         assert_eq!(next, 3);
+        let mut next = 0xABCDEF;
+        assert_eq!(
+            renumber(xml, &mut next),
+            format!(
+                r#"<w:p w14:paraId="{:08X}"/><w:p w14:paraId="{:08X}"/>"#,
+                0xABCDEF, 0xABCDF0
+            )
+        );
     }
 
     #[test]
     fn header_rows_are_marked() {
-        let xml = format!("<w:trPr><w:trHeight w:val=\"{HEADER_ROW_HEIGHT}\" w:hRule=\"atLeast\" /></w:trPr>");
-        assert!(mark_header_rows(&xml).contains("<w:tblHeader />"));
-        assert!(
-            !mark_header_rows("<w:trPr><w:trHeight w:val=\"400\" w:hRule=\"atLeast\" /></w:trPr>")
-                .contains("tblHeader")
+        assert_eq!(
+            HEADER_ROW,
+            format!("<w:trHeight w:val=\"{HEADER_ROW_HEIGHT}\" w:hRule=\"atLeast\" />")
         );
+        let xml = format!(
+            "<w:tr w14:paraId=\"9\"><w:trPr>{HEADER_ROW}</w:trPr></w:tr><w:p w14:paraId=\"8\"/><w:trPr>{HEADER_ROW}</w:trPr>"
+        );
+        let mut next = 1;
+        assert_eq!(
+            rewrite(&xml, &mut next, true).unwrap(),
+            format!(
+                "<w:tr w14:paraId=\"00000001\"><w:trPr>{HEADER_ROW}{TABLE_HEADER}</w:trPr></w:tr><w:p w14:paraId=\"00000002\"/><w:trPr>{HEADER_ROW}{TABLE_HEADER}</w:trPr>"
+            )
+        );
+        assert!(rewrite(
+            "<w:trPr><w:trHeight w:val=\"400\" w:hRule=\"atLeast\" /></w:trPr>",
+            &mut next,
+            true
+        )
+        .is_none());
+        // Outside the body, rows are left alone.
+        assert!(rewrite(&format!("<w:trPr>{HEADER_ROW}</w:trPr>"), &mut next, false).is_none());
     }
 
     #[test]
     fn language_goes_into_the_default_run_properties() {
         let xml = "<w:docDefaults><w:rPrDefault><w:rPr><w:sz w:val=\"28\" /></w:rPr></w:rPrDefault></w:docDefaults>";
-        let patched = vietnamese_default_language(xml);
+        let patched = vietnamese_default_language(xml).unwrap();
         assert!(
             patched.contains("<w:sz w:val=\"28\" /><w:lang w:val=\"vi-VN\""),
             "{patched}"
         );
+    }
+
+    fn entries(zip: &[u8]) -> Vec<(String, Vec<u8>, DateTime)> {
+        let mut archive = ZipArchive::new(Cursor::new(zip)).unwrap();
+        (0..archive.len())
+            .map(|i| {
+                let mut entry = archive.by_index(i).unwrap();
+                let mut bytes = Vec::new();
+                entry.read_to_end(&mut bytes).unwrap();
+                (entry.name().to_string(), bytes, entry.last_modified().unwrap())
+            })
+            .collect()
+    }
+
+    fn sample_parts(body: &str, core: &str) -> Vec<(Cow<'static, str>, Vec<u8>)> {
+        vec![
+            ("docProps/core.xml".into(), core.as_bytes().to_vec()),
+            (DOCUMENT.into(), body.as_bytes().to_vec()),
+            (
+                "word/header1.xml".into(),
+                b"<w:hdr><w:p w14:paraId=\"00000099\"/></w:hdr>".to_vec(),
+            ),
+        ]
+    }
+
+    #[test]
+    fn cached_entries_are_the_bytes_of_a_fresh_deflate_and_never_cross_documents() {
+        let day = |day| Date {
+            year: 2026,
+            month: 12,
+            day,
+        };
+        let one = "<w:body><w:p w14:paraId=\"5\"/></w:body>";
+        let two = "<w:body><w:p w14:paraId=\"5\"/><w:p w14:paraId=\"6\"/></w:body>";
+        let cases = [
+            (one, "<core>A</core>", day(5)),
+            (two, "<core>B</core>", day(5)),
+            (one, "<core>A</core>", day(6)),
+            (two, "<core>A</core>", day(5)),
+        ];
+        // Twice over, so the second round reads everything from the cache.
+        for _ in 0..2 {
+            for (body, core, date) in cases {
+                let cached = write_parts(sample_parts(body, core), date, true).unwrap();
+                let fresh = write_parts(sample_parts(body, core), date, false).unwrap();
+                assert_eq!(cached, fresh);
+                let entries = entries(&cached);
+                assert_eq!(entries[0].1, core.as_bytes());
+                assert_eq!(entries[0].2, Stamp::of(date).time());
+                assert_eq!(entries[2].2, Stamp::of(date).time());
+                // The header's paragraph comes after the body's.
+                let paragraphs = body.matches("<w:p ").count() as u32;
+                let header = String::from_utf8(entries[2].1.clone()).unwrap();
+                assert!(
+                    header.contains(&format!("w14:paraId=\"{:08X}\"", paragraphs + 1)),
+                    "{header}"
+                );
+            }
+        }
     }
 }
