@@ -10,6 +10,7 @@
 //! formula.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Url, Workbook, Worksheet,
@@ -592,16 +593,36 @@ fn bloc_sheet(ws: &mut Worksheet, year: i32, bloc: &BlocResult, fw: &Framework, 
     if common > 1 {
         ws.set_default_row_height(height(common));
     }
+    // Everything that is the same for many cells is made once per sheet:
+    // column letters, the rows each group sums, the title formats by depth.
+    // A province has a thousand of these sheets and a hundred thousand
+    // formulas on them.
+    let letters: Vec<String> = (0..=last_col).map(|c| column_letters(u32::from(c))).collect();
+    let mut children: Vec<Vec<u32>> = vec![Vec::new(); fw.criteria.len()];
+    for (i, c) in fw.criteria.iter().enumerate() {
+        if let Some(parent) = c.parent {
+            children[parent].push(row_of(i) + 1);
+        }
+    }
+    let mut title_formats: BTreeMap<(usize, bool), Format> = BTreeMap::new();
+    let mut text = String::new();
     for (i, c) in fw.criteria.iter().enumerate() {
         let r = row_of(i);
-        let (text, score) = if c.leaf {
+        let (code_format, score) = if c.leaf {
             (&f.wrap, &f.score)
         } else {
             (&f.bold, &f.score_bold)
         };
-        ws.write_string_with_format(r, 0, &c.code, text)?;
-        let title = f.wrap.clone().set_indent(c.depth as u8);
-        ws.write_string_with_format(r, 1, &c.title, &if c.leaf { title } else { title.set_bold() })?;
+        ws.write_string_with_format(r, 0, &c.code, code_format)?;
+        let title = title_formats.entry((c.depth, c.leaf)).or_insert_with(|| {
+            let title = f.wrap.clone().set_indent(c.depth as u8);
+            if c.leaf {
+                title
+            } else {
+                title.set_bold()
+            }
+        });
+        ws.write_string_with_format(r, 1, &c.title, title)?;
         if lines[i] != common {
             ws.set_row_height(r, if lines[i] > 1 { height(lines[i]) } else { 15.0 })?;
         }
@@ -616,17 +637,14 @@ fn bloc_sheet(ws: &mut Worksheet, year: i32, bloc: &BlocResult, fw: &Framework, 
                 if c.leaf {
                     ws.write_number_with_format(r, col, num(value), score)?;
                 } else {
-                    let letters = column_letters(col as u32);
-                    let children: Vec<String> = fw
-                        .children(i)
-                        .map(|ch| format!("{letters}{}", row_of(ch) + 1))
-                        .collect();
-                    let sum = if children.is_empty() {
-                        "0".to_string()
-                    } else {
-                        format!("SUM({})", children.join(","))
-                    };
-                    ws.write_formula_with_format(r, col, formula(&format!("=MIN(C{},{sum})", r + 1), value), score)?;
+                    // =MIN(C12,SUM(D13,D14)), or =MIN(C12,0) for an empty group.
+                    text.clear();
+                    text.push_str("=MIN(C");
+                    push_number(&mut text, r + 1);
+                    text.push(',');
+                    sum_of(&mut text, &letters[col as usize], &children[i], "0");
+                    text.push(')');
+                    ws.write_formula_with_format(r, col, formula(&text, value), score)?;
                 }
             }
         }
@@ -650,6 +668,15 @@ fn bloc_sheet(ws: &mut Worksheet, year: i32, bloc: &BlocResult, fw: &Framework, 
             .sum()
     };
     let kinds = [Kind::Standard, Kind::Bonus, Kind::Deduction];
+    // The rows (one-based) of the top groups of each kind.
+    let kind_rows = kinds.map(|kind| {
+        fw.tops()
+            .filter(|&i| fw.criteria[i].kind == kind)
+            .map(|i| row_of(i) + 1)
+            .collect::<Vec<u32>>()
+    });
+    let rank_format = f.integer.clone().set_bold();
+    let class_format = f.integer.clone().set_text_wrap();
     let mut note_lines = 1;
     for (k, label) in labels.iter().enumerate() {
         let r = totals_row + k as u32;
@@ -669,28 +696,23 @@ fn bloc_sheet(ws: &mut Worksheet, year: i32, bloc: &BlocResult, fw: &Framework, 
                 0..=3 => {
                     for (j, totals) in [unit.self_totals, unit.final_totals].into_iter().enumerate() {
                         let col = c + j as u16;
-                        let letters = column_letters(col as u32);
+                        let letters = &letters[col as usize];
                         let Some(t) = totals else {
                             ws.write_blank(r, col, &f.score_bold)?;
                             continue;
                         };
-                        let (text, value) = match kinds.get(k) {
-                            Some(kind) => {
-                                let cells: Vec<String> = fw
-                                    .tops()
-                                    .filter(|&i| fw.criteria[i].kind == *kind)
-                                    .map(|i| format!("{letters}{}", row_of(i) + 1))
-                                    .collect();
-                                let text = if cells.is_empty() {
-                                    "=0".to_string()
-                                } else {
-                                    format!("=SUM({})", cells.join(","))
-                                };
-                                (text, [t.standard, t.bonus, t.deduction][k])
+                        text.clear();
+                        text.push('=');
+                        let value = match kind_rows.get(k) {
+                            // =SUM(D6,D20), or =0 when the bloc has no such group.
+                            Some(rows) => {
+                                sum_of(&mut text, letters, rows, "0");
+                                [t.standard, t.bonus, t.deduction][k]
                             }
                             None => {
                                 let (s, b, d) = (totals_row + 1, totals_row + 2, totals_row + 3);
-                                (format!("={letters}{s}+{letters}{b}-{letters}{d}"), t.total)
+                                let _ = write!(text, "{letters}{s}+{letters}{b}-{letters}{d}");
+                                t.total
                             }
                         };
                         ws.write_formula_with_format(r, col, formula(&text, value), &f.score_bold)?;
@@ -699,23 +721,22 @@ fn bloc_sheet(ws: &mut Worksheet, year: i32, bloc: &BlocResult, fw: &Framework, 
                 4 => {
                     ws.write_blank(r, c, &f.integer)?;
                     match unit.rank {
-                        Some(rank) => {
-                            ws.write_number_with_format(r, c + 1, rank as f64, &f.integer.clone().set_bold())?
-                        }
+                        Some(rank) => ws.write_number_with_format(r, c + 1, rank as f64, &rank_format)?,
                         None => ws.write_blank(r, c + 1, &f.integer)?,
                     };
                 }
                 5 => {
                     let class = unit.classification.clone().unwrap_or_default();
-                    ws.merge_range(r, c, r, c + 1, &class, &f.integer.clone().set_text_wrap())?;
+                    ws.merge_range(r, c, r, c + 1, &class, &class_format)?;
                 }
                 _ => {
                     let mut notes = unit.notes.clone();
                     if let Some(award) = unit.award.as_ref().map(|_| award_text(unit)) {
                         notes.insert(0, format!("Đề nghị: {award}"));
                     }
-                    ws.merge_range(r, c, r, c + 1, &notes.join("; "), &f.wrap)?;
-                    note_lines = note_lines.max(lines_needed(&notes.join("; "), 2.0 * UNIT_WIDTH));
+                    let notes = notes.join("; ");
+                    ws.merge_range(r, c, r, c + 1, &notes, &f.wrap)?;
+                    note_lines = note_lines.max(lines_needed(&notes, 2.0 * UNIT_WIDTH));
                 }
             }
         }
@@ -725,6 +746,40 @@ fn bloc_sheet(ws: &mut Worksheet, year: i32, bloc: &BlocResult, fw: &Framework, 
     let last_row = totals_row + labels.len() as u32 - 1;
     ws.autofilter(BLOC_FIRST_ROW - 1, 0, last_row, last_col)?;
     print_setup(ws, true, (header_top, header_top + 1))
+}
+
+/// Appends `SUM(D6,D20)` (the cells of column `letters` in `rows`,
+/// one-based) to `text`, or `empty` when there are none.
+fn sum_of(text: &mut String, letters: &str, rows: &[u32], empty: &str) {
+    if rows.is_empty() {
+        text.push_str(empty);
+        return;
+    }
+    text.push_str("SUM(");
+    for (n, row) in rows.iter().enumerate() {
+        if n > 0 {
+            text.push(',');
+        }
+        text.push_str(letters);
+        push_number(text, *row);
+    }
+    text.push(')');
+}
+
+/// Appends `n` in decimal (cheaper than `write!` for the hundred thousand
+/// cell references of a province's formulas).
+fn push_number(text: &mut String, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut len = 0;
+    loop {
+        digits[len] = b'0' + (n % 10) as u8;
+        len += 1;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    text.extend(digits[..len].iter().rev().map(|&d| char::from(d)));
 }
 
 /// Column titles and widths of `Đề nghị khen thưởng`.
@@ -1043,6 +1098,22 @@ fn inputs_sheet(ws: &mut Worksheet, input: &SummaryInput, f: &Formats) -> Result
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formula_pieces_are_written_as_excel_expects() {
+        let mut text = String::new();
+        for n in [0, 7, 10, 99, 100, 1_048_576, u32::MAX] {
+            text.clear();
+            push_number(&mut text, n);
+            assert_eq!(text, n.to_string());
+        }
+        text.clear();
+        sum_of(&mut text, "AB", &[6, 20, 131], "0");
+        assert_eq!(text, "SUM(AB6,AB20,AB131)");
+        text.clear();
+        sum_of(&mut text, "D", &[], "0");
+        assert_eq!(text, "0");
+    }
 
     #[test]
     fn sheet_names_are_valid_and_unique() {
