@@ -163,22 +163,25 @@ pub fn run_with(ws: &Workspace, progress: &dyn Progress) -> Result<(Outcome, Vec
         input_base: input_base(ws),
         feedback,
     };
-    let mut workbook = summary_workbook(&input).map_err(xlsx_error(&summary))?;
-    atomic_write_with(&summary, |file| {
-        workbook
-            .save_to_writer(std::io::BufWriter::new(file))
-            .map_err(std::io::Error::other)
-    })?;
-    written.push(summary);
     let json = ws.out.join(JSON_FILE);
-    atomic_write_with(&json, |file| write_json(&outcome, std::io::BufWriter::new(file)))?;
+    // tong-hop.xlsx is one serial writer; the documents are written on the
+    // other cores meanwhile.
+    let (tables, documents) = rayon::join(
+        || -> Result<(), Fatal> {
+            let mut workbook = summary_workbook(&input).map_err(xlsx_error(&summary))?;
+            atomic_write_with(&summary, |file| {
+                workbook
+                    .save_to_writer(std::io::BufWriter::new(file))
+                    .map_err(std::io::Error::other)
+            })?;
+            atomic_write_with(&json, |file| write_json(&outcome, std::io::BufWriter::new(file)))
+        },
+        || crate::write::docx::write_documents(&ws.out, &outcome, &ws.settings, &wording),
+    );
+    tables?;
+    written.push(summary);
     written.push(json);
-    written.extend(crate::write::docx::write_documents(
-        &ws.out,
-        &outcome,
-        &ws.settings,
-        &wording,
-    )?);
+    written.extend(documents?);
     Ok((outcome, written))
 }
 

@@ -31,9 +31,22 @@ const RETRY_DELAYS_MS: [u64; 3] = [100, 300, 700];
 /// folder if needed. A replacement refused because the file is open
 /// elsewhere is retried a few times before failing.
 ///
+/// A file that already holds exactly `bytes` is left alone: a rerun after
+/// one member's correction rewrites only what changed, keeps the others'
+/// modification times, and does not trip over a document left open in Word.
+///
 /// Fails with [`Fatal::Write`] naming `path`, in Vietnamese.
 pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<(), Fatal> {
+    if holds(path, bytes) {
+        return Ok(());
+    }
     write_via_temp(path, |file| file.write_all(bytes), true)
+}
+
+/// Whether `path` is a file whose content is exactly `bytes`.
+fn holds(path: &Path, bytes: &[u8]) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+        && std::fs::read(path).is_ok_and(|old| old == bytes)
 }
 
 /// [`atomic_write`] for an output written straight to its file by `fill`
@@ -198,6 +211,27 @@ mod tests {
                 "outputs are readable by others as umask allows: {mode:o}"
             );
         }
+    }
+
+    #[test]
+    fn atomic_write_leaves_a_file_with_the_same_content_alone() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("a.docx");
+        atomic_write(&path, b"same").unwrap();
+        // A marker only a real replacement would remove: a hard link shares
+        // the file until the path is renamed over.
+        let link = tmp.path().join("link");
+        std::fs::hard_link(&path, &link).unwrap();
+        atomic_write(&path, b"same").unwrap();
+        std::fs::write(&link, b"SAME").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"SAME", "the file was replaced");
+        atomic_write(&path, b"SAMf").unwrap();
+        std::fs::write(&link, b"old!").unwrap();
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            b"SAMf",
+            "changed content must replace the file"
+        );
     }
 
     #[test]
