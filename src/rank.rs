@@ -84,16 +84,15 @@ mod tests {
             depth: usize::from(parent.is_some()),
             leaf,
         };
-        Framework {
-            name: "T".into(),
-            fingerprint: String::new(),
-            criteria: vec![
+        Framework::new(
+            "T",
+            vec![
                 crit("I", Kind::Standard, None, 5000, false),
                 crit("I.1", Kind::Standard, Some(0), 5000, true),
                 crit("II", Kind::Standard, None, 5000, false),
                 crit("II.1", Kind::Standard, Some(2), 5000, true),
             ],
-        }
+        )
     }
 
     fn standing(total: i64, standard: i64, deduction: i64, group_i: i64) -> Standing {

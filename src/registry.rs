@@ -4,7 +4,7 @@
 //! Both are built from [`Sheet`]s the reader produced. A problem here stops
 //! the command (exit code 2): without them nothing can be scored.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use sha2::{Digest, Sha256};
 
@@ -396,6 +396,8 @@ pub struct Framework {
     pub criteria: Vec<Criterion>,
     /// Short hash of codes, maxima and kinds: tells forms made from another version.
     pub fingerprint: String,
+    /// Criterion index by code: every row of every workbook is looked up.
+    by_code: HashMap<String, usize>,
 }
 
 /// Normal form of a criterion code for matching: `i.1.` → `I.1`, `1 . 2` → `1.2`.
@@ -523,10 +525,16 @@ impl Framework {
         }
         let digest = hasher.finalize();
         let fingerprint = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
+        // The first of equal codes, as a search from the top would find.
+        let mut by_code = HashMap::new();
+        for (i, c) in criteria.iter().enumerate() {
+            by_code.entry(c.code.clone()).or_insert(i);
+        }
         Framework {
             name: name.to_string(),
             criteria,
             fingerprint,
+            by_code,
         }
     }
 
@@ -554,8 +562,7 @@ impl Framework {
     }
 
     pub fn find(&self, code: &str) -> Option<usize> {
-        let key = code_key(code);
-        self.criteria.iter().position(|c| c.code == key)
+        self.by_code.get(&code_key(code)).copied()
     }
 
     /// The sum of the top-level maxima of standard criteria (usually 100).

@@ -74,10 +74,9 @@ mod tests {
     }
 
     fn framework() -> Framework {
-        Framework {
-            name: "T".into(),
-            fingerprint: String::new(),
-            criteria: vec![
+        Framework::new(
+            "T",
+            vec![
                 crit("I", 10, Kind::Standard, None, false),
                 crit("I.1", 8, Kind::Standard, Some(0), true),
                 crit("I.2", 8, Kind::Standard, Some(0), true),
@@ -86,7 +85,7 @@ mod tests {
                 crit("III", 10, Kind::Deduction, None, false),
                 crit("III.1", 10, Kind::Deduction, Some(5), true),
             ],
-        }
+        )
     }
 
     #[test]

@@ -153,10 +153,16 @@ fn is_total_label(label: &str) -> bool {
         })
 }
 
-/// Whether a row label (as typed) marks the total row. Only labels that
-/// start like "Tổng…" or "Cộng…" are folded: this runs on every row.
+/// Whether a row label (as typed) marks the total row. Only labels whose
+/// first word folds to "tong" or "cong" are folded whole: this runs on
+/// every row, and many criteria start with T or C ("Thực hiện", "Công tác").
 fn is_total_row(label: &str) -> bool {
-    label.trim_start().starts_with(['T', 't', 'C', 'c']) && is_total_label(&fold(label))
+    let label = label.trim_start();
+    if !label.starts_with(['T', 't', 'C', 'c']) {
+        return false;
+    }
+    let first = label.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    matches!(fold(first).as_str(), "tong" | "cong") && is_total_label(&fold(label))
 }
 
 /// Finds the score table in a sheet, or `None` when there is none.
@@ -324,5 +330,11 @@ mod tests {
         assert!(is_total_label("tong cong"));
         assert!(is_total_label("tong diem (i+ii+iii)"));
         assert!(is_total_label("cong:"));
+        for label in ["Tổng cộng", "TỔNG ĐIỂM (I+II)", "Cộng:", "tổng số điểm"] {
+            assert!(is_total_row(label), "{label}");
+        }
+        for label in ["Thực hiện nhiệm vụ", "Công tác thi đua", "Tổng kết phong trào", "Tong1"] {
+            assert!(!is_total_row(label), "{label}");
+        }
     }
 }
