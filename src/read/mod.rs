@@ -286,7 +286,10 @@ impl Book {
                 }
             }
         }
-        cells.sort_by_key(|(r, c, _)| (*r, *c));
+        // Cells come in document order, nearly always sorted already.
+        if !cells.is_sorted_by_key(|(r, c, _)| (*r, *c)) {
+            cells.sort_by_key(|(r, c, _)| (*r, *c));
+        }
         cells.dedup_by_key(|(r, c, _)| (*r, *c));
         // The same bound as .xls and .ods get before calamine: a sheet whose
         // values span more than max_cells (a stray value in XFD1048576) is
