@@ -129,3 +129,29 @@ fn missing_folder_exits_2_naming_it() {
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("/khong/co"), "{}", stderr(&out));
 }
+
+/// The sample committed with the repository is what `cargo run --example
+/// make_sample` writes today, file for file: a change to the forms or the
+/// settings template must come with the regenerated sample.
+#[test]
+fn committed_sample_is_what_the_generator_writes() {
+    let committed = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/bac-ninh-2026");
+    let tmp = tempdir();
+    let fresh = tmp.path().join("bac-ninh-2026");
+    let date = thidua::settings::Date {
+        year: 2026,
+        month: 11,
+        day: 21,
+    };
+    let written = thidua::app::init(&fresh, true, date).unwrap();
+    assert!(written.len() > 30, "{written:?}");
+    for path in written {
+        let rel = path.strip_prefix(&fresh).unwrap();
+        let mine = std::fs::read(committed.join(rel)).unwrap_or_default();
+        assert!(
+            mine == std::fs::read(&path).unwrap(),
+            "samples/bac-ninh-2026/{} differs from the generator's: run `cargo run --example make_sample`",
+            rel.display()
+        );
+    }
+}
