@@ -402,11 +402,16 @@ pub struct Framework {
 
 /// Normal form of a criterion code for matching: `i.1.` → `I.1`, `1 . 2` → `1.2`.
 pub fn code_key(code: &str) -> String {
-    let mut out: String = code
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_uppercase)
-        .collect();
+    // Every row of every workbook comes through here: ASCII codes skip the
+    // Unicode case tables.
+    let mut out = String::with_capacity(code.len());
+    for c in code.chars().filter(|c| !c.is_whitespace()) {
+        if c.is_ascii() {
+            out.push(c.to_ascii_uppercase());
+        } else {
+            out.extend(c.to_uppercase());
+        }
+    }
     while out.ends_with('.') || out.ends_with(')') {
         out.pop();
     }
@@ -596,6 +601,15 @@ pub fn frameworks_from_sheets(sheets: &[Sheet]) -> Result<Vec<Framework>, RefErr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn code_keys_ignore_case_spaces_and_trailing_marks() {
+        assert_eq!(code_key("i.1."), "I.1");
+        assert_eq!(code_key(" 1 . 2 "), "1.2");
+        assert_eq!(code_key("ii.3)"), "II.3");
+        assert_eq!(code_key("đ.1\u{a0}"), "Đ.1");
+        assert_eq!(code_key("VII.2"), "VII.2");
+    }
     use crate::read::Row;
 
     fn sheet(name: &str, rows: &[&[&str]]) -> Sheet {
