@@ -596,3 +596,111 @@ fn no_fixture_makes_the_process_panic() {
         }
     }
 }
+
+/// Found in review of the direct .xlsx reader, each checked against what
+/// calamine reads from the same package.
+#[test]
+fn review_findings_read_as_calamine_does() {
+    use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+    use thidua::read::{open, Cell};
+    let limits = thidua::settings::Limits::default();
+    let shared = r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="2" uniqueCount="2"><si><t>a_x000D_
+b</t></si><si><t>c&#13;d_x005F_x0009_</t></si></sst>"#;
+    let sheet = format!(
+        "{SHEET_HEAD}<sheetData>\
+         <row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" t=\"s\"><v>1</v></c>\
+         <c r=\"C1\" t=\"str\"><v>x_x0009_y</v></c><c r=\"D1\" t=\"b\"><v>true</v></c>\
+         <c r=\"E1\" t=\"inlineStr\"><v>zz</v><is><t>ab</t><rPh sb=\"0\" eb=\"1\"><t>PH</t></rPh></is></c>\
+         <c r=\"F1\" t=\"str\"><v>r\r\ns\rt</v></c></row>\
+         <row/><row><c><v>2</v></c></row>\
+         <row xmlns:r=\"urn:x\" r=\"6\"><c><v>6</v></c></row>\
+         </sheetData></worksheet>"
+    );
+    let bytes = xlsx(&sheet, Some(shared));
+    let mut book = open(bytes.clone(), &limits).unwrap();
+    let ours = book.sheet("Sheet1").unwrap();
+    let mut theirs: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+    let range = theirs.worksheet_range("Sheet1").unwrap();
+    let start = range.start().unwrap();
+    let text = |s: &str| Cell::Text(s.into());
+    let expected = [
+        ((0, 0), text("a\r\nb")),
+        ((0, 1), text("c\rd_x0009_")),
+        ((0, 2), text("x\ty")),
+        ((0, 3), Cell::Bool(true)),
+        ((0, 4), text("ab")),
+        ((0, 5), text("r\ns\nt")),
+        ((2, 0), Cell::Number(2.0)),
+        ((5, 0), Cell::Number(6.0)),
+    ];
+    for ((r, c), want) in expected {
+        assert_eq!(ours.cell(r, c), Some(&want), "ours at ({r}, {c})");
+        let cal = range.get_value((r - start.0, c - start.1)).cloned();
+        let cal = match cal {
+            Some(Data::String(s)) => text(&s),
+            Some(Data::Bool(b)) => Cell::Bool(b),
+            Some(Data::Float(f)) => Cell::Number(f),
+            Some(Data::Int(i)) => Cell::Number(i as f64),
+            other => panic!("calamine at ({r}, {c}): {other:?}"),
+        };
+        assert_eq!(cal, want, "calamine at ({r}, {c})");
+    }
+}
+
+/// A row number at the very end of the grid does not wrap the next rows
+/// around to the top, and the sheet's extent is still measured.
+#[test]
+fn last_row_of_the_grid_does_not_wrap() {
+    use thidua::read::open;
+    let limits = thidua::settings::Limits::default();
+    let sheet = format!(
+        r#"{SHEET_HEAD}<sheetData><row r="1"><c><v>1</v></c></row><row r="4294967295"></row><row><c><v>2</v></c></row></sheetData></worksheet>"#
+    );
+    // The value after the last row lands on the last row, so the sheet
+    // spans the whole grid and is refused, as a stray far value is.
+    let read = open(xlsx(&sheet, None), &limits).unwrap().sheet("Sheet1");
+    assert!(matches!(read, Err(thidua::read::ReadFailure::TooLarge(_))), "{read:?}");
+}
+
+/// A workbook whose styles name a Chinese or Korean font (the defaults of
+/// Excel in those languages) opens like any other.
+#[test]
+fn cjk_font_names_in_styles_do_not_stop_the_reader() {
+    use thidua::read::{open, Cell};
+    let limits = thidua::settings::Limits::default();
+    let styles = r#"<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="2"><font><name val="宋体"/></font><font><name val="맑은 고딕"/></font></fonts><cellXfs count="2"><xf fontId="0"/><xf fontId="1"/></cellXfs></styleSheet>"#;
+    let sheet = format!(
+        r#"{SHEET_HEAD}<sheetData><row r="1"><c r="A1" s="1" t="inlineStr"><is><t>Sở Y tế</t></is></c></row></sheetData></worksheet>"#
+    );
+    let bytes = with_part(xlsx(&sheet, None), "xl/styles.xml", styles, true);
+    let mut book = open(bytes, &limits).unwrap();
+    assert_eq!(
+        book.sheet("Sheet1").unwrap().cell(0, 0),
+        Some(&Cell::Text("Sở Y tế".into()))
+    );
+}
+
+/// Adds a part to a package (and, for styles, its relationship).
+fn with_part(bytes: Vec<u8>, name: &str, content: &str, styles: bool) -> Vec<u8> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let entry_name = entry.name().to_string();
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut entry, &mut data).unwrap();
+        if styles && entry_name == "xl/_rels/workbook.xml.rels" {
+            let text = String::from_utf8(data).unwrap().replace(
+                "</Relationships>",
+                r#"<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#,
+            );
+            data = text.into_bytes();
+        }
+        zip.start_file(entry_name, options).unwrap();
+        zip.write_all(&data).unwrap();
+    }
+    zip.start_file(name, options).unwrap();
+    zip.write_all(content.as_bytes()).unwrap();
+    zip.finish().unwrap().into_inner()
+}

@@ -32,10 +32,15 @@ impl Legacy {
 /// all-capitals TCVN3 face (`…H`), whose lower-case codes show as capitals.
 pub fn font_encoding(name: &str) -> Option<(Legacy, bool)> {
     let name = name.trim();
-    if name.len() > 3 && name[..3].eq_ignore_ascii_case(".vn") {
+    // Compared as bytes: a font named in Chinese or Korean (宋体, 맑은 고딕)
+    // has no character boundary at 3 or 4.
+    let starts = |prefix: &str| {
+        name.len() > prefix.len() && name.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+    };
+    if starts(".vn") {
         let caps = name.ends_with('H');
         Some((Legacy::Tcvn3, caps))
-    } else if name.len() > 4 && name[..4].eq_ignore_ascii_case("vni-") {
+    } else if starts("vni-") {
         Some((Legacy::Vni, false))
     } else {
         None
@@ -326,6 +331,15 @@ pub fn should_convert(text: &str, encoding: Legacy) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn font_names_in_any_script_are_classified_without_panicking() {
+        assert_eq!(font_encoding(".VnTimeH"), Some((Legacy::Tcvn3, true)));
+        assert_eq!(font_encoding("VNI-Times"), Some((Legacy::Vni, false)));
+        for name in ["宋体", "等线", "ＭＳ Ｐゴシック", "맑은 고딕", "Calibri", "ạ", ""] {
+            assert_eq!(font_encoding(name), None, "{name}");
+        }
+    }
 
     #[test]
     fn tcvn3_words_convert() {

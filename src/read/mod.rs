@@ -323,7 +323,7 @@ fn extent(cells: &[(u32, u32, Cell)]) -> u64 {
     let (lo, hi) = cells
         .iter()
         .fold((u32::MAX, 0), |(lo, hi), (_, c, _)| (lo.min(*c), hi.max(*c)));
-    u64::from(last.0 - first.0 + 1) * u64::from(hi - lo + 1)
+    (u64::from(last.0) - u64::from(first.0) + 1) * (u64::from(hi) - u64::from(lo) + 1)
 }
 
 /// A sheet's non-empty cells as (row, column, value), in any order.

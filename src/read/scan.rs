@@ -77,8 +77,9 @@ impl<'a> Tag<'a> {
         Some(out)
     }
 
-    /// (local name, raw value) of every attribute, in order. Stops at the
-    /// first malformed one.
+    /// (local name, raw value) of every attribute, in order, without the
+    /// namespace declarations (`xmlns:r` is not `r`). Stops at the first
+    /// malformed one.
     pub fn attrs(&self) -> Attrs<'a> {
         Attrs { rest: self.attrs }
     }
@@ -104,6 +105,18 @@ impl<'a> Iterator for Attrs<'a> {
     type Item = (&'a [u8], &'a str);
 
     fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let (key, value) = self.next_raw()?;
+            if key != b"xmlns" && !key.starts_with(b"xmlns:") {
+                return Some((local(key), value));
+            }
+        }
+    }
+}
+
+impl<'a> Attrs<'a> {
+    /// The next (qualified name, raw value).
+    fn next_raw(&mut self) -> Option<(&'a [u8], &'a str)> {
         let text = self.rest;
         let s = text.as_bytes();
         let start = s.iter().position(|b| !b.is_ascii_whitespace())?;
@@ -117,7 +130,7 @@ impl<'a> Iterator for Attrs<'a> {
         }
         let end = after + 1 + find(quote, &s[after + 1..])?;
         self.rest = &text[end + 1..];
-        Some((local(key), &text[after + 1..end]))
+        Some((key, &text[after + 1..end]))
     }
 }
 
@@ -259,16 +272,34 @@ fn doctype_end(s: &[u8]) -> Option<usize> {
     None
 }
 
-/// Appends raw character data to `out` with entities replaced. Fails on
-/// entities XML does not predefine.
+/// Appends text as written to `out` with XML's line-end normalisation
+/// (`\r\n` and a lone `\r` read as `\n`).
+fn push_literal(out: &mut String, text: &str) {
+    if !text.contains('\r') {
+        out.push_str(text);
+        return;
+    }
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' {
+            chars.next_if_eq(&'\n');
+            out.push('\n');
+        } else {
+            out.push(c);
+        }
+    }
+}
+
+/// Appends raw character data to `out` with entities replaced and line
+/// ends normalised. Fails on entities XML does not predefine.
 pub fn unescape_into(raw: &str, out: &mut String) -> Result<(), ScanError> {
     let mut rest = raw;
     while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
+        push_literal(out, &rest[..amp]);
         let after = &rest[amp + 1..];
         let semi = after
             .find(';')
-            .filter(|&i| i <= 10)
+            .filter(|&i| i <= 32)
             .ok_or_else(|| error("thực thể không kết thúc", 0))?;
         let name = &after[..semi];
         let c = match name {
@@ -292,7 +323,7 @@ pub fn unescape_into(raw: &str, out: &mut String) -> Result<(), ScanError> {
         out.push(c);
         rest = &after[semi + 1..];
     }
-    out.push_str(rest);
+    push_literal(out, rest);
     Ok(())
 }
 
@@ -338,6 +369,10 @@ mod tests {
         assert_eq!(tag.attr(b"t"), Some("inlineStr"));
         assert_eq!(tag.attr(b"s"), Some("3"));
         assert_eq!(tag.attr(b"q"), None);
+        let mut s = Scanner::new(br#"<row xmlns:r="urn:x" r="3" xmlns="urn:y"/>"#).unwrap();
+        let Token::Empty(tag) = s.next().unwrap() else { panic!() };
+        assert_eq!(tag.attr(b"r"), Some("3"));
+        assert_eq!(tag.attrs().count(), 1);
     }
 
     #[test]
@@ -370,6 +405,9 @@ mod tests {
         let mut out = String::new();
         unescape_into("a&lt;b&amp;c&#7899;&#x1EDD;&quot;&apos;&gt;", &mut out).unwrap();
         assert_eq!(out, "a<b&cớờ\"'>");
+        let mut out = String::new();
+        unescape_into("a\r\nb\rc&#13;d&#0000007899;", &mut out).unwrap();
+        assert_eq!(out, "a\nb\nc\rdớ");
         assert!(unescape_into("&#xD800;", &mut String::new()).is_err());
         assert!(unescape_into("a & b", &mut String::new()).is_err());
         assert!(Scanner::new(b"<a>\xff</a>").is_err());

@@ -86,10 +86,13 @@ impl XlsxBook {
                 .unwrap_or_else(|| USUAL.into())
         };
         let dir = workbook.rsplit_once('/').map(|(d, _)| d).unwrap_or("").to_string();
-        let rels_path = format!(
-            "{dir}/_rels/{}.rels",
-            workbook.rsplit('/').next().unwrap_or("workbook.xml")
-        );
+        let file = workbook.rsplit('/').next().unwrap_or("workbook.xml");
+        // A workbook at the package root has its relationships in /_rels.
+        let rels_path = if dir.is_empty() {
+            format!("_rels/{file}.rels")
+        } else {
+            format!("{dir}/_rels/{file}.rels")
+        };
         let rels = book.relationships(&rels_path, &dir)?;
         book.read_workbook(&workbook, &rels)?;
         if let Some((_, _, path)) = rels.iter().find(|(_, ty, _)| ty.ends_with("/sharedStrings")) {
@@ -206,11 +209,16 @@ impl XlsxBook {
                         if self.shared.len() as u64 >= self.max_cells {
                             return Err(ReadFailure::TooLarge("quá nhiều chuỗi trong sharedStrings.xml".into()));
                         }
-                        self.shared.push(nfc(&current));
+                        self.shared.push(nfc(&excel_unescape(&current)));
                     }
                     _ => {}
                 },
-                Token::Empty(e) if e.local_name() == b"si" => self.shared.push(String::new()),
+                Token::Empty(e) if e.local_name() == b"si" => {
+                    if self.shared.len() as u64 >= self.max_cells {
+                        return Err(ReadFailure::TooLarge("quá nhiều chuỗi trong sharedStrings.xml".into()));
+                    }
+                    self.shared.push(String::new());
+                }
                 Token::Text(t) if in_t => unescape_into(t, &mut current).map_err(err)?,
                 Token::CData(t) if in_t => current.push_str(t),
                 Token::Eof => break,
@@ -286,7 +294,9 @@ impl XlsxBook {
         let (mut row, mut col) = (0u32, 0u32);
         let mut cell = CellState::default();
         let mut text = String::new();
-        let mut in_value = false;
+        // In a value, and in a phonetic (furigana) run whose text is not
+        // part of the value.
+        let (mut in_value, mut in_phonetic) = (false, false);
         let err = |e: crate::read::scan::ScanError| unreadable(format!("{path}: {e}"));
         loop {
             match reader.next().map_err(err)? {
@@ -301,15 +311,19 @@ impl XlsxBook {
                         cell = CellState::start(&e, row, col);
                         text.clear();
                     }
-                    b"v" | b"t" => in_value = true,
+                    // An inline string's text is in <is>, whatever a <v> says.
+                    b"v" => in_value = cell.kind != Kind::Inline,
+                    b"t" => in_value = !in_phonetic,
+                    b"rPh" => in_phonetic = true,
                     b"f" => cell.formula = true,
                     _ => {}
                 },
                 Token::Empty(e) => match e.local_name() {
                     b"row" => {
-                        if let Some(r) = row_attr(&e) {
-                            row = r + 1;
-                        }
+                        row = match row_attr(&e) {
+                            Some(r) => r + 1,
+                            None => row.saturating_add(1),
+                        };
                     }
                     b"c" => {
                         let empty = CellState::start(&e, row, col);
@@ -323,6 +337,7 @@ impl XlsxBook {
                 Token::CData(t) if in_value => text.push_str(t),
                 Token::End(tag) => match tag {
                     b"v" | b"t" => in_value = false,
+                    b"rPh" => in_phonetic = false,
                     b"c" => {
                         col = cell.col + 1;
                         let value = cell.value(&text, &self.shared);
@@ -341,7 +356,7 @@ impl XlsxBook {
                             cells.push((cell.row, cell.col, value));
                         }
                     }
-                    b"row" => row += 1,
+                    b"row" => row = row.saturating_add(1),
                     b"sheetData" => break,
                     _ => {}
                 },
@@ -445,18 +460,62 @@ impl CellState {
                 if text.is_empty() {
                     Cell::Empty
                 } else {
-                    Cell::Text(nfc(text))
+                    Cell::Text(nfc(&excel_unescape(text)))
                 }
             }
-            Kind::Bool => Cell::Bool(text.trim() == "1"),
+            Kind::Bool => {
+                let t = text.trim();
+                Cell::Bool(t == "1" || t.eq_ignore_ascii_case("true"))
+            }
             Kind::Error => Cell::Error(text.trim().to_string()),
         }
     }
 }
 
+/// Replaces Excel's `_xHHHH_` escapes (`_x000D_` for a carriage return in
+/// text pasted from Word; `_x005F_` for a literal underscore) with their
+/// characters, as Excel shows them.
+fn excel_unescape(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("_x") {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("_x") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 2..];
+        let decoded = after
+            .get(..5)
+            .filter(|s| s.ends_with('_') && s[..4].bytes().all(|b| b.is_ascii_hexdigit()))
+            .and_then(|s| u32::from_str_radix(&s[..4], 16).ok())
+            .and_then(char::from_u32);
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &after[5..];
+            }
+            None => {
+                out.push_str("_x");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out.into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn excel_escapes_are_decoded() {
+        assert_eq!(excel_unescape("a_x000D_\nb"), "a\r\nb");
+        assert_eq!(excel_unescape("a_x0009_b"), "a\tb");
+        assert_eq!(excel_unescape("_x005F_x000D_"), "_x000D_");
+        assert_eq!(excel_unescape("_x12_ _xZZZZ_ tail_x"), "_x12_ _xZZZZ_ tail_x");
+        assert_eq!(excel_unescape("Sở_x1EA1_"), "Sởạ");
+    }
 
     #[test]
     fn references_parse() {
