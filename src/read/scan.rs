@@ -185,7 +185,7 @@ impl<'a> Scanner<'a> {
                     let name = rest[1..close].trim_ascii();
                     self.pos = at + 2 + close;
                     match self.open.pop() {
-                        Some(open) if open == name => return Ok(Token::End(local(name))),
+                        Some(open) if same(open, name) => return Ok(Token::End(local(name))),
                         _ => return Err(error("thẻ đóng không khớp thẻ mở", at)),
                     }
                 }
@@ -240,6 +240,11 @@ impl<'a> Scanner<'a> {
             }
         }
     }
+}
+
+/// Byte equality of two short names, without a call into `memcmp`.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 /// Offset of the `>` that ends a tag, skipping quoted attribute values.
