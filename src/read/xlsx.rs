@@ -13,7 +13,7 @@ use zip::ZipArchive;
 
 use crate::fold::nfc;
 use crate::read::legacy::{self, Legacy};
-use crate::read::scan::{unescape_into, Scanner, Tag, Token};
+use crate::read::scan::{unescape_into, ScanError, Scanner, Tag, Token};
 use crate::read::{Cell, CellFont, Cells, ReadFailure};
 use crate::settings::Limits;
 
@@ -53,8 +53,9 @@ fn resolve(base_dir: &str, target: &str) -> String {
     parts.join("/")
 }
 
-fn attr(e: &Tag, name: &[u8]) -> Option<String> {
-    e.attr_text(name)
+/// Names the part whose XML is broken in the message.
+fn broken(path: &str) -> impl Fn(ScanError) -> ReadFailure + Copy + '_ {
+    move |e| unreadable(format!("{path}: {e}"))
 }
 
 impl XlsxBook {
@@ -145,15 +146,15 @@ impl XlsxBook {
         let Some(xml) = self.part(path)? else {
             return Ok(Vec::new());
         };
-        let mut reader = Scanner::new(&xml).map_err(|e| unreadable(format!("{path}: {e}")))?;
+        let mut reader = Scanner::new(&xml).map_err(broken(path))?;
         let mut out = Vec::new();
         loop {
-            match reader.next().map_err(|e| unreadable(format!("{path}: {e}")))? {
+            match reader.next().map_err(broken(path))? {
                 Token::Start(e) | Token::Empty(e) if e.local_name() == b"Relationship" => {
-                    let id = attr(&e, b"Id").unwrap_or_default();
-                    let ty = attr(&e, b"Type").unwrap_or_default();
-                    let target = attr(&e, b"Target").unwrap_or_default();
-                    let external = attr(&e, b"TargetMode").is_some_and(|m| m == "External");
+                    let id = e.attr_text(b"Id").unwrap_or_default();
+                    let ty = e.attr_text(b"Type").unwrap_or_default();
+                    let target = e.attr_text(b"Target").unwrap_or_default();
+                    let external = e.attr_text(b"TargetMode").is_some_and(|m| m == "External");
                     if !external {
                         out.push((id, ty, resolve(base_dir, &target)));
                     }
@@ -167,13 +168,13 @@ impl XlsxBook {
 
     fn read_workbook(&mut self, path: &str, rels: &[(String, String, String)]) -> Result<(), ReadFailure> {
         let xml = self.part(path)?.ok_or_else(|| unreadable("thiếu xl/workbook.xml"))?;
-        let mut reader = Scanner::new(&xml).map_err(|e| unreadable(format!("{path}: {e}")))?;
+        let mut reader = Scanner::new(&xml).map_err(broken(path))?;
         loop {
-            match reader.next().map_err(|e| unreadable(format!("{path}: {e}")))? {
+            match reader.next().map_err(broken(path))? {
                 Token::Start(e) | Token::Empty(e) if e.local_name() == b"sheet" => {
-                    let name = attr(&e, b"name").unwrap_or_default();
-                    let visible = attr(&e, b"state").is_none_or(|s| s == "visible");
-                    let id = attr(&e, b"id").unwrap_or_default();
+                    let name = e.attr_text(b"name").unwrap_or_default();
+                    let visible = e.attr_text(b"state").is_none_or(|s| s == "visible");
+                    let id = e.attr_text(b"id").unwrap_or_default();
                     if let Some((_, _, target)) = rels
                         .iter()
                         .find(|(rid, ty, _)| *rid == id && ty.ends_with("/worksheet"))
@@ -190,8 +191,8 @@ impl XlsxBook {
 
     fn read_shared_strings(&mut self, path: &str) -> Result<(), ReadFailure> {
         let Some(xml) = self.part(path)? else { return Ok(()) };
-        let err = |e: crate::read::scan::ScanError| unreadable(format!("{path}: {e}"));
-        let mut reader = Scanner::new(&xml).map_err(|e| unreadable(format!("{path}: {e}")))?;
+        let err = broken(path);
+        let mut reader = Scanner::new(&xml).map_err(err)?;
         let mut current = String::new();
         let (mut in_t, mut in_phonetic) = (false, false);
         loop {
@@ -205,20 +206,10 @@ impl XlsxBook {
                 Token::End(name) => match name {
                     b"t" => in_t = false,
                     b"rPh" => in_phonetic = false,
-                    b"si" => {
-                        if self.shared.len() as u64 >= self.max_cells {
-                            return Err(ReadFailure::TooLarge("quá nhiều chuỗi trong sharedStrings.xml".into()));
-                        }
-                        self.shared.push(nfc(&excel_unescape(&current)));
-                    }
+                    b"si" => self.push_shared(&current)?,
                     _ => {}
                 },
-                Token::Empty(e) if e.local_name() == b"si" => {
-                    if self.shared.len() as u64 >= self.max_cells {
-                        return Err(ReadFailure::TooLarge("quá nhiều chuỗi trong sharedStrings.xml".into()));
-                    }
-                    self.shared.push(String::new());
-                }
+                Token::Empty(e) if e.local_name() == b"si" => self.push_shared("")?,
                 Token::Text(t) if in_t => unescape_into(t, &mut current).map_err(err)?,
                 Token::CData(t) if in_t => current.push_str(t),
                 Token::Eof => break,
@@ -228,15 +219,24 @@ impl XlsxBook {
         Ok(())
     }
 
+    /// Adds one shared string, within the `max_cells` bound.
+    fn push_shared(&mut self, text: &str) -> Result<(), ReadFailure> {
+        if self.shared.len() as u64 >= self.max_cells {
+            return Err(ReadFailure::TooLarge("quá nhiều chuỗi trong sharedStrings.xml".into()));
+        }
+        self.shared.push(nfc(&excel_unescape(text)));
+        Ok(())
+    }
+
     fn read_styles(&mut self, path: &str) -> Result<(), ReadFailure> {
         let Some(xml) = self.part(path)? else { return Ok(()) };
-        let mut reader = Scanner::new(&xml).map_err(|e| unreadable(format!("{path}: {e}")))?;
+        let mut reader = Scanner::new(&xml).map_err(broken(path))?;
         let mut fonts: Vec<String> = Vec::new();
         let mut font_ids: Vec<usize> = Vec::new();
         let (mut in_fonts, mut in_font, mut in_xfs) = (false, false, false);
-        let font_id = |e: &Tag| attr(e, b"fontId").and_then(|v| v.parse().ok()).unwrap_or(0);
+        let font_id = |e: &Tag| e.attr_text(b"fontId").and_then(|v| v.parse().ok()).unwrap_or(0);
         loop {
-            match reader.next().map_err(|e| unreadable(format!("{path}: {e}")))? {
+            match reader.next().map_err(broken(path))? {
                 Token::Start(e) => match e.local_name() {
                     b"fonts" => in_fonts = true,
                     b"font" if in_fonts => {
@@ -250,7 +250,7 @@ impl XlsxBook {
                 Token::Empty(e) => match e.local_name() {
                     b"name" if in_font => {
                         if let Some(last) = fonts.last_mut() {
-                            *last = attr(&e, b"val").unwrap_or_default();
+                            *last = e.attr_text(b"val").unwrap_or_default();
                         }
                     }
                     b"font" if in_fonts => fonts.push(String::new()),
@@ -288,7 +288,7 @@ impl XlsxBook {
         let xml = self
             .part(&path)?
             .ok_or_else(|| unreadable(format!("thiếu phần {path}")))?;
-        let mut reader = Scanner::new(&xml).map_err(|e| unreadable(format!("{path}: {e}")))?;
+        let mut reader = Scanner::new(&xml).map_err(broken(&path))?;
         let mut cells: Vec<(u32, u32, Cell)> = Vec::new();
         let mut fonts: Vec<CellFont> = Vec::new();
         let (mut row, mut col) = (0u32, 0u32);
@@ -297,7 +297,7 @@ impl XlsxBook {
         // In a value, and in a phonetic (furigana) run whose text is not
         // part of the value.
         let (mut in_value, mut in_phonetic) = (false, false);
-        let err = |e: crate::read::scan::ScanError| unreadable(format!("{path}: {e}"));
+        let err = broken(&path);
         loop {
             match reader.next().map_err(err)? {
                 Token::Start(e) => match e.local_name() {
