@@ -4,7 +4,6 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::Fatal;
-use crate::fold::{slug, UniqueStems};
 use crate::outcome::Outcome;
 use crate::pipeline::{process_with, Processed, Progress, Silent, Workspace};
 use crate::sample;
@@ -12,6 +11,7 @@ use crate::settings::{Date, Settings, FILE_NAME};
 use crate::write::feedback::{feedback_workbook, FeedbackInput};
 use crate::write::forms::{criteria_workbook, form_workbook, registry_workbook, FormSpec};
 use crate::write::json::write_json;
+use crate::write::names::{slug, unit_file_stem, UniqueStems};
 use crate::write::xlsx::{summary_workbook, SummaryInput};
 use crate::write::{atomic_write, atomic_write_with, check_out_folder, clean_stale_temps, write_new};
 
@@ -116,12 +116,6 @@ pub fn forms(ws: &Workspace) -> Result<Vec<PathBuf>, Fatal> {
     Ok(written)
 }
 
-/// File stem of a unit's output: the slug of its name and its code, so two
-/// units with the same name never share a file.
-pub fn unit_file_stem(name: &str, code: &str) -> String {
-    format!("{}-{}", slug(name), slug(code))
-}
-
 /// Before writing under `out/`: refuses an output folder inside the
 /// submissions folder and removes temporary files a killed run left.
 fn prepare_out(ws: &Workspace) -> Result<(), Fatal> {
@@ -129,11 +123,6 @@ fn prepare_out(ws: &Workspace) -> Result<(), Fatal> {
     check_out_folder(&ws.out, &submissions)?;
     clean_stale_temps(&ws.out, &submissions);
     Ok(())
-}
-
-/// `thidua check`: reads and validates everything, writes nothing.
-pub fn check(ws: &Workspace) -> Result<Outcome, Fatal> {
-    check_with(ws, &Silent)
 }
 
 /// [`check`], telling `progress` about each file read.
@@ -240,13 +229,7 @@ fn write_feedback(
                 let unit = ws.registry.unit(u);
                 unit_file_stem(&unit.name, &unit.code)
             }
-            None => slug(
-                std::path::Path::new(&record.file)
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_default()
-                    .as_str(),
-            ),
+            None => slug(crate::text::file_stem(&record.file)),
         };
         let name = format!("{}.xlsx", stems.claim(&stem));
         let path = dir.join(&name);

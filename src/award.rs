@@ -22,11 +22,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::fold::fold;
 use crate::model::{Code, Issue, Points};
 use crate::read::Sheet;
 use crate::registry::{find_header, Registry, Role};
 use crate::settings::{Award, LeaderPolicy, NextLeader, Settings};
+use crate::text::fold;
 
 /// The `Hình thức` of vote rows that elect next year's leader and deputy.
 pub const LEADER_VOTE: &str = "Trưởng khối";

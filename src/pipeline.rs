@@ -189,7 +189,6 @@ pub struct Feedback {
     pub unit: Option<UnitRef>,
     pub file: String,
     pub table: crate::read::table::Table,
-    pub issues: Vec<Issue>,
 }
 
 /// The result of the pipeline, with what the writers need beyond the outcome.
@@ -214,12 +213,8 @@ pub struct Silent;
 
 impl Progress for Silent {}
 
-/// Runs every stage up to the awards. Writes nothing.
-pub fn process(ws: &Workspace) -> Result<Processed, Fatal> {
-    process_with(ws, &Silent)
-}
-
-/// [`process`], telling `progress` about each file read.
+/// Runs every stage up to the awards, telling `progress` about each file
+/// read. Writes nothing.
 pub fn process_with(ws: &Workspace, progress: &dyn Progress) -> Result<Processed, Fatal> {
     let files = discover(&ws.dir, &ws.settings.files.submissions, &ws.out)?;
     progress.start(files.len());
@@ -324,7 +319,6 @@ fn merge(ws: &Workspace, evaluated: Vec<Evaluated>, votes: Option<&Votes>, vote_
                 unit: result.unit,
                 file: e.file.rel.clone(),
                 table,
-                issues: file_issues.clone(),
             });
         }
         issues.extend(file_issues);

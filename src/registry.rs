@@ -8,9 +8,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use sha2::{Digest, Sha256};
 
-use crate::fold::{distance, fold};
 use crate::model::{a1, Points};
 use crate::read::{Cell, Sheet};
+use crate::text::{distance, fold};
 
 /// A problem in a reference file, with the sheet and cell where known.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,9 +11,9 @@ use serde::{Deserialize, Deserializer};
 
 use crate::award::applies;
 use crate::error::Fatal;
-use crate::fold::fold;
 use crate::model::Points;
 use crate::registry::Registry;
+use crate::text::fold;
 
 /// The default settings file written by `thidua init`, with `{{year}}` and
 /// `{{report_date}}` to fill in.

@@ -1,13 +1,13 @@
 //! The validation stage: from one opened workbook to a unit's scorecard and
 //! the issues found on the way, each with its file, sheet and cell.
 
-use crate::fold::fold;
 use crate::form::{FormMeta, META_MARK, META_SHEET, SCORE_SHEET};
 use crate::model::{Code, Issue, Points};
 use crate::read::table::{find_table, find_unit_line, Table, TableRow};
 use crate::read::{Book, Cell, LegacyText, ReadFailure, Sheet};
 use crate::registry::{Framework, Kind, Registry, UnitRef};
 use crate::score::{totals, Totals};
+use crate::text::fold;
 
 /// What validation needs to know besides the workbook.
 pub struct Context<'a> {
@@ -210,7 +210,7 @@ fn identify_unit(
             }
         }
     }
-    let stem = file_stem(file);
+    let stem = crate::text::file_stem(file);
     ctx.registry
         .match_unit(&stem.replace(['_', '-'], " "))
         .or_else(|_| ctx.registry.match_unit(&stem))
@@ -228,14 +228,6 @@ fn unknown_unit(name: &str, nearest: Option<String>) -> Issue {
         Code::UnitUnknown,
         format!("Không xác định được đơn vị \"{name}\" trong danh sách đơn vị.{hint}"),
     )
-}
-
-fn file_stem(file: &str) -> String {
-    let name = file.rsplit('/').next().unwrap_or(file);
-    match name.rsplit_once('.') {
-        Some((stem, _)) if !stem.is_empty() => stem.to_string(),
-        _ => name.to_string(),
-    }
 }
 
 /// Maps table rows to criteria and reads every leaf's scores.

@@ -209,7 +209,7 @@ fn sample_run() -> (tempfile::TempDir, PathBuf, serde_json::Value, Vec<(String, 
         .iter()
         .map(|b| {
             let name = b["name"].as_str().unwrap().to_string();
-            let file = format!("{}.docx", thidua::fold::slug(&name));
+            let file = format!("{}.docx", thidua::write::names::slug(&name));
             (
                 name,
                 Docx::open(&dir.join("out/bao-cao").join(&file)),
@@ -536,7 +536,7 @@ fn votes_and_document_numbers_reach_the_proposal() {
     std::fs::write(dir.join("thidua.toml"), settings).unwrap();
     let out = thidua(&["run", dir.to_str().unwrap(), "-q"]);
     assert!(code(&out) <= 1, "{}{}", stdout(&out), stderr(&out));
-    let file = format!("{}.docx", thidua::fold::slug(bloc_name));
+    let file = format!("{}.docx", thidua::write::names::slug(bloc_name));
     let doc = Docx::open(&dir.join("out/to-trinh").join(&file));
     let paragraphs = doc.paragraphs();
     assert!(paragraphs.iter().any(|p| p == "Số: 27/TTr-KTĐ"), "{paragraphs:#?}");
@@ -609,7 +609,7 @@ fn every_document_converts_to_pdf_with_its_text() {
             .as_array()
             .unwrap()
             .iter()
-            .find(|b| thidua::fold::slug(b["name"].as_str().unwrap()) == slug)
+            .find(|b| thidua::write::names::slug(b["name"].as_str().unwrap()) == slug)
             .unwrap();
         let mut expected = vec![
             "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM".to_string(),

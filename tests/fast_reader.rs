@@ -28,7 +28,7 @@ fn from_calamine(value: &Data) -> Option<Cell> {
         Data::Int(i) => Some(Cell::Number(*i as f64)),
         Data::Float(f) => Some(Cell::Number(*f)),
         Data::String(s) if s.is_empty() => None,
-        Data::String(s) => Some(Cell::Text(thidua::fold::nfc(s))),
+        Data::String(s) => Some(Cell::Text(thidua::text::nfc(s))),
         Data::Bool(b) => Some(Cell::Bool(*b)),
         Data::Error(e) => Some(Cell::Error(e.to_string())),
         other => Some(Cell::Text(other.to_string())),

@@ -688,8 +688,11 @@ fn forms_command_writes_a_form_per_unit_that_check_accepts() {
     let unit = &bloc.units[1];
     let form = dir
         .join("out/bieu-mau")
-        .join(thidua::fold::slug(&bloc.name))
-        .join(format!("{}.xlsx", thidua::app::unit_file_stem(&unit.name, &unit.code)));
+        .join(thidua::write::names::slug(&bloc.name))
+        .join(format!(
+            "{}.xlsx",
+            thidua::write::names::unit_file_stem(&unit.name, &unit.code)
+        ));
     assert!(form.is_file(), "{}", form.display());
     let rows = sheet_rows(&form, "Tự chấm điểm");
     assert!(rows
@@ -720,8 +723,8 @@ fn bad_folder() -> (tempfile::TempDir, PathBuf, String, String) {
     s.year = year;
     let path = dir
         .join("nop")
-        .join(thidua::fold::slug(&bloc.name))
-        .join(format!("{}.xlsx", thidua::fold::slug(&unit.name)));
+        .join(thidua::write::names::slug(&bloc.name))
+        .join(format!("{}.xlsx", thidua::write::names::slug(&unit.name)));
     std::fs::write(&path, form_workbook(&s).unwrap()).unwrap();
     // A member's own table, with "=1+1" typed as text in a score cell.
     let (b2, u2) = (2, 0);
@@ -748,15 +751,15 @@ fn bad_folder() -> (tempfile::TempDir, PathBuf, String, String) {
     }
     let other_path = dir
         .join("nop")
-        .join(thidua::fold::slug(&registry.blocs[b2].name))
-        .join(format!("{}.xlsx", thidua::fold::slug(&other.name)));
+        .join(thidua::write::names::slug(&registry.blocs[b2].name))
+        .join(format!("{}.xlsx", thidua::write::names::slug(&other.name)));
     std::fs::write(&other_path, wb.save_to_buffer().unwrap()).unwrap();
     std::fs::write(dir.join("nop/Bảng điểm lạ.xlsx"), b"not a workbook at all").unwrap();
     (
         tmp,
         dir,
-        thidua::app::unit_file_stem(&unit.name, &unit.code),
-        thidua::app::unit_file_stem(&other.name, &other.code),
+        thidua::write::names::unit_file_stem(&unit.name, &unit.code),
+        thidua::write::names::unit_file_stem(&other.name, &other.code),
     )
 }
 

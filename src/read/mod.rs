@@ -19,8 +19,8 @@ use std::io::Cursor;
 
 use calamine::{Data, Ods, Reader, Sheets, Xls};
 
-use crate::fold::nfc;
 use crate::settings::Limits;
+use crate::text::nfc;
 use legacy::Legacy;
 
 /// The value of one cell, converted at the boundary.

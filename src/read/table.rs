@@ -3,8 +3,8 @@
 //! columns in any order, extra columns, a total row and a signature block
 //! below.
 
-use crate::fold::fold;
 use crate::read::{Cell, Sheet};
+use crate::text::fold;
 
 /// How far down the header row may sit.
 const HEADER_SEARCH_ROWS: usize = 30;

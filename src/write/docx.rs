@@ -18,11 +18,12 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::error::Fatal;
-use crate::fold::{fold, slug, UniqueStems};
 use crate::model::Points;
 use crate::outcome::{BlocResult, Outcome, UnitResult, UnitStatus};
 use crate::settings::{LeaderPolicy, Settings};
+use crate::text::fold;
 use crate::write::atomic_write;
+use crate::write::names::{slug, UniqueStems};
 use layout::{body, borderless, cell, data_table, line, lines, paragraph, rule, run, spanning_row, wrap_name, Look};
 use layout::{LEFT_COLUMN, RIGHT_COLUMN, TEXT_WIDTH};
 use wording::{Block, Wording, PROPOSAL_TEMPLATE, REPORT_TEMPLATE};

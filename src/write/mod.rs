@@ -7,6 +7,7 @@ pub mod docx;
 pub mod feedback;
 pub mod forms;
 pub mod json;
+pub mod names;
 pub mod xlsx;
 
 use std::io::Write;

@@ -9,6 +9,8 @@ use docx_rs::{
     TableBorder, TableBorderPosition, TableBorders, TableCell, TableLayoutType, TableRow, VAlignType, WidthType,
 };
 
+use unicode_normalization::UnicodeNormalization;
+
 use super::package::HEADER_ROW_HEIGHT;
 
 pub const FONT: &str = "Times New Roman";
@@ -90,15 +92,30 @@ pub fn run(text: &str, look: Look) -> Run {
     styled(look).add_text(clean_text(text))
 }
 
-/// `text` as [`crate::fold::xml_text`] makes it (NFC, characters XML cannot
+/// Text safe inside XML 1.0, the form every writer (xlsx, docx) puts in a
+/// file: control characters other than tab, line feed and carriage return,
+/// lone surrogates' stand-ins and the non-characters U+FFFE/U+FFFF are
+/// invalid there, so each is replaced by a space; the text is also NFC.
+/// Writers call this on any text that comes from an input (unit and bloc
+/// names, notes, messages quoting cells).
+pub fn xml_text(text: &str) -> String {
+    text.nfc().map(|c| if xml_char(c) { c } else { ' ' }).collect()
+}
+
+/// Whether `c` may appear in an XML 1.0 document.
+pub fn xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// `text` as [`xml_text`] makes it (NFC, characters XML cannot
 /// hold as spaces), without normalising what is already NFC and clean:
 /// nearly every text is, and normalising is the dearest step of a run.
 fn clean_text(text: &str) -> String {
     use unicode_normalization::{is_nfc_quick, IsNormalized};
-    if text.chars().all(crate::fold::xml_char) && is_nfc_quick(text.chars()) == IsNormalized::Yes {
+    if text.chars().all(xml_char) && is_nfc_quick(text.chars()) == IsNormalized::Yes {
         text.to_string()
     } else {
-        crate::fold::xml_text(text)
+        xml_text(text)
     }
 }
 
@@ -148,7 +165,7 @@ pub fn lines(texts: &[String], align: AlignmentType, look: Look) -> Paragraph {
 /// em (the regular face is a little narrower, so this errs on the safe side).
 fn advance(c: char) -> u32 {
     let upper = c.is_uppercase();
-    let base = crate::fold::fold(&c.to_string()).chars().next().unwrap_or(' ');
+    let base = crate::text::fold(&c.to_string()).chars().next().unwrap_or(' ');
     match base {
         ' ' | '.' | ',' | ':' | ';' => 250,
         '-' | '(' | ')' | '/' => 333,
@@ -213,7 +230,7 @@ pub fn wrap_name(text: &str, width: usize, size: usize) -> Vec<String> {
         glue = dash;
     }
     let fits = |from: usize, to: usize| text_width(&words[from..to].join(" "), size) <= width;
-    let folded: Vec<String> = words.iter().map(|w| crate::fold::fold(w)).collect();
+    let folded: Vec<String> = words.iter().map(|w| crate::text::fold(w)).collect();
     let after_emulation = |k: usize| k >= 2 && folded[k - 1] == "dua" && folded[k - 2] == "thi";
     let before_joint = |k: usize| matches!(folded[k].as_str(), "va" | "cac" | "cua" | "truc");
     let mut out = Vec::new();
@@ -387,6 +404,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn xml_text_replaces_invalid_characters() {
+        assert_eq!(xml_text("A\u{1}B\u{1f}C\tD\nE"), "A B C\tD\nE");
+        assert_eq!(xml_text("x\u{FFFE}y\u{FFFF}"), "x y ");
+        assert_eq!(xml_text("<&>\"'"), "<&>\"'");
+        let nfd: String = "Sở".nfd().collect();
+        assert_eq!(xml_text(&nfd), "Sở");
+        assert!(xml_text("\u{0}\u{8}\u{b}\u{c}\u{e}").chars().all(xml_char));
+    }
+
+    #[test]
     fn clean_text_is_xml_text() {
         for text in [
             "Khối thi đua số 1",
@@ -395,7 +422,7 @@ mod tests {
             "Trường THPT Lê Quý Đôn \u{FFFE}",
             "",
         ] {
-            assert_eq!(clean_text(text), crate::fold::xml_text(text), "{text:?}");
+            assert_eq!(clean_text(text), xml_text(text), "{text:?}");
         }
     }
 
