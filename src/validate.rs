@@ -213,8 +213,8 @@ fn identify_unit(
     let stem = crate::text::file_stem(file);
     ctx.registry
         .match_unit(&stem.replace(['_', '-'], " "))
-        .or_else(|_| ctx.registry.match_unit(&stem))
-        .map_err(|nearest| Box::new(unknown_unit(&stem, nearest).file(file)))
+        .or_else(|_| ctx.registry.match_unit(stem))
+        .map_err(|nearest| Box::new(unknown_unit(stem, nearest).file(file)))
 }
 
 fn unknown_unit(name: &str, nearest: Option<String>) -> Issue {
