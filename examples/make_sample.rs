@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use thidua::settings::Date;
+use thidua::calendar::Date;
 
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -3,16 +3,18 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::calendar::Date;
 use crate::error::Fatal;
 use crate::outcome::Outcome;
-use crate::pipeline::{process_with, Processed, Progress, Silent, Workspace};
+use crate::pipeline::{process_with, Processed, Progress, Silent};
 use crate::sample;
-use crate::settings::{Date, Settings, FILE_NAME};
+use crate::settings::{Settings, FILE_NAME};
+use crate::workspace::Workspace;
 use crate::write::feedback::{feedback_workbook, FeedbackInput};
 use crate::write::forms::{criteria_workbook, form_workbook, registry_workbook, FormSpec};
 use crate::write::json::write_json;
 use crate::write::names::{slug, unit_file_stem, UniqueStems};
-use crate::write::xlsx::{summary_workbook, SummaryInput};
+use crate::write::tong_hop::{summary_workbook, SummaryInput};
 use crate::write::{atomic_write, atomic_write_with, check_out_folder, clean_stale_temps, write_new};
 
 /// Outputs' names under `out/` (SPEC §5).
@@ -100,7 +102,7 @@ pub fn forms(ws: &Workspace) -> Result<Vec<PathBuf>, Fatal> {
                 unit_name: &unit.name,
                 year: ws.settings.year,
                 date,
-                framework: ws.framework_of(b),
+                framework: ws.frameworks.of(b),
                 filled: None,
             };
             let path = ws
@@ -138,7 +140,6 @@ pub fn run(ws: &Workspace) -> Result<(Outcome, Vec<PathBuf>), Fatal> {
 
 /// [`run`], telling `progress` about each file read.
 pub fn run_with(ws: &Workspace, progress: &dyn Progress) -> Result<(Outcome, Vec<PathBuf>), Fatal> {
-    let wording = crate::write::docx::wording::Wording::load(&ws.dir)?;
     prepare_out(ws)?;
     let processed = process_with(ws, progress)?;
     let mut written = Vec::new();
@@ -147,7 +148,7 @@ pub fn run_with(ws: &Workspace, progress: &dyn Progress) -> Result<(Outcome, Vec
     let summary = ws.out.join(SUMMARY_FILE);
     let input = SummaryInput {
         outcome: &outcome,
-        frameworks: (0..outcome.blocs.len()).map(|b| ws.framework_of(b)).collect(),
+        frameworks: (0..outcome.blocs.len()).map(|b| ws.frameworks.of(b)).collect(),
         awards: ws.settings.awards.iter().map(|a| a.name.clone()).collect(),
         input_base: input_base(ws),
         feedback,
@@ -165,7 +166,7 @@ pub fn run_with(ws: &Workspace, progress: &dyn Progress) -> Result<(Outcome, Vec
             })?;
             atomic_write_with(&json, |file| write_json(&outcome, std::io::BufWriter::new(file)))
         },
-        || crate::write::docx::write_documents(&ws.out, &outcome, &ws.settings, &wording),
+        || crate::write::docx::write_documents(&ws.out, &outcome, &ws.settings, &ws.wording),
     );
     tables?;
     written.push(summary);
@@ -240,11 +241,11 @@ fn write_feedback(
                 let unit = ws.registry.unit(u);
                 (unit.name.as_str(), unit.code.as_str())
             }),
-            bloc: unit.map(|u| ws.registry.blocs[u.0].name.as_str()),
+            bloc: unit.map(|u| ws.registry.blocs[u.bloc].name.as_str()),
             file: &record.file,
             file_link: format!("{up}{base}{}", record.file),
             table: tabled.map(|f| &f.table),
-            framework: unit.map(|u| ws.framework_of(u.0)),
+            framework: unit.map(|u| ws.frameworks.of(u.bloc)),
             issues,
         };
         let bytes = feedback_workbook(&input).map_err(xlsx_error(&path))?;

@@ -23,196 +23,10 @@
 use std::collections::BTreeMap;
 
 use crate::model::{Code, Issue, Points};
-use crate::read::Sheet;
-use crate::registry::{find_header, Registry, Role};
+use crate::outcome::Note;
+use crate::reference::registry::Role;
+use crate::reference::votes::{Vote, Votes, DEPUTY_VOTE, LEADER_VOTE};
 use crate::settings::{Award, LeaderPolicy, NextLeader, Settings};
-use crate::text::fold;
-
-/// The `Hình thức` of vote rows that elect next year's leader and deputy.
-pub const LEADER_VOTE: &str = "Trưởng khối";
-pub const DEPUTY_VOTE: &str = "Phó khối";
-pub const VOTES_SHEET: &str = "Phiếu bầu";
-const VOTE_HEADERS: [&str; 5] = ["Khối", "Mã đơn vị", "Hình thức", "Đồng ý", "Tổng số phiếu"];
-
-/// One valid row of phieu-bau.xlsx.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Vote {
-    pub bloc: usize,
-    pub unit: usize,
-    /// An award name, [`LEADER_VOTE`] or [`DEPUTY_VOTE`].
-    pub form: String,
-    pub agree: u32,
-    pub total: u32,
-}
-
-/// The votes of all blocs.
-#[derive(Clone, Debug, Default)]
-pub struct Votes {
-    pub rows: Vec<Vote>,
-}
-
-impl Votes {
-    fn find(&self, bloc: usize, unit: usize, form: &str) -> Option<&Vote> {
-        self.rows
-            .iter()
-            .find(|v| v.bloc == bloc && v.unit == unit && v.form == form)
-    }
-}
-
-/// Reads the `Phiếu bầu` sheet. Rows that name no known bloc, unit or award,
-/// or whose counts do not add up, become `vote.invalid` issues.
-pub fn votes_from_sheets(
-    file: &str,
-    sheets: &[Sheet],
-    registry: &Registry,
-    settings: &Settings,
-) -> (Votes, Vec<Issue>) {
-    let mut votes = Votes::default();
-    let mut issues = Vec::new();
-    let Some(sheet) = sheets
-        .iter()
-        .find(|s| fold(&s.name) == fold(VOTES_SHEET))
-        .or_else(|| sheets.first())
-    else {
-        return (votes, issues);
-    };
-    let Some((header, cols)) = find_header(sheet, &VOTE_HEADERS, 5) else {
-        issues.push(
-            Issue::new(
-                Code::VoteInvalid,
-                "Không tìm thấy dòng tiêu đề \"Khối | Mã đơn vị | Hình thức | Đồng ý | Tổng số phiếu\" trong phiếu bầu; kết quả bỏ phiếu không được dùng.",
-            )
-            .file(file)
-            .sheet(&sheet.name),
-        );
-        return (votes, issues);
-    };
-    let col = |i: usize| cols[i].unwrap_or(0);
-    for row in sheet.rows.iter().filter(|r| r.index > header) {
-        let text = |i: usize| {
-            row.get(col(i))
-                .map(|c| c.as_text().trim().to_string())
-                .unwrap_or_default()
-        };
-        if (0..5).all(|i| text(i).is_empty()) {
-            continue;
-        }
-        let invalid = |c: usize, message: String| {
-            Issue::new(Code::VoteInvalid, message)
-                .file(file)
-                .sheet(&sheet.name)
-                .at(row.index, col(c))
-        };
-        let (bloc_name, unit_text, form) = (text(0), text(1), text(2));
-        let unit = match registry
-            .find_code(&unit_text)
-            .ok_or(())
-            .or_else(|_| registry.match_unit(&unit_text))
-        {
-            Ok(unit) => unit,
-            Err(nearest) => {
-                let hint = nearest.map(|n| format!(" Có phải \"{n}\"?")).unwrap_or_default();
-                issues.push(invalid(
-                    1,
-                    format!(
-                        "Mã đơn vị \"{unit_text}\" không có trong danh sách đơn vị (don-vi.xlsx); dòng phiếu bầu này không được tính.{hint} Sửa mã đơn vị rồi chạy lại."
-                    ),
-                ));
-                continue;
-            }
-        };
-        let unit_code = registry.unit(unit).code.clone();
-        let invalid = |c: usize, message: String| invalid(c, message).unit(&unit_code);
-        let bloc = &registry.blocs[unit.0].name;
-        if !bloc_name.is_empty() && fold(bloc) != fold(&bloc_name) {
-            issues.push(invalid(
-                0,
-                format!(
-                    "Đơn vị {unit_code} thuộc \"{bloc}\", không phải \"{bloc_name}\"; dòng phiếu bầu này không được tính. Sửa tên khối rồi chạy lại."
-                ),
-            ));
-            continue;
-        }
-        let form = match settings.awards.iter().find(|a| fold(&a.name) == fold(&form)) {
-            Some(a) if !applies(a, bloc) => {
-                issues.push(invalid(
-                    2,
-                    format!(
-                        "Hình thức \"{}\" không áp dụng cho \"{bloc}\" (khóa \"blocs\" của [[award]] trong thidua.toml); dòng phiếu bầu này không được tính.",
-                        a.name
-                    ),
-                ));
-                continue;
-            }
-            Some(a) => a.name.clone(),
-            None if fold(&form) == fold(LEADER_VOTE) => LEADER_VOTE.to_string(),
-            None if fold(&form) == fold(DEPUTY_VOTE) => DEPUTY_VOTE.to_string(),
-            None => {
-                issues.push(invalid(
-                    2,
-                    format!(
-                        "Hình thức \"{form}\" không có trong các mục [[award]] của thidua.toml, cũng không phải \"Trưởng khối\" hay \"Phó khối\"; dòng phiếu bầu này không được tính. Ghi đúng tên hình thức khen thưởng như trong thidua.toml."
-                    ),
-                ));
-                continue;
-            }
-        };
-        let count = |i: usize| -> Option<u32> {
-            Points::parse(&text(i))
-                .filter(|(p, _)| p.0 >= 0 && p.0 % 100 == 0)
-                .and_then(|(p, _)| u32::try_from(p.0 / 100).ok())
-        };
-        let Some(agree) = count(3) else {
-            issues.push(invalid(
-                3,
-                format!(
-                    "Số phiếu đồng ý \"{}\" không phải số nguyên không âm; dòng phiếu bầu này không được tính.",
-                    text(3)
-                ),
-            ));
-            continue;
-        };
-        let Some(total) = count(4) else {
-            issues.push(invalid(
-                4,
-                format!(
-                    "Tổng số phiếu \"{}\" không phải số nguyên không âm; dòng phiếu bầu này không được tính.",
-                    text(4)
-                ),
-            ));
-            continue;
-        };
-        if total == 0 {
-            issues.push(invalid(
-                4,
-                "Tổng số phiếu bằng 0; dòng phiếu bầu này không được tính. Ghi số phiếu phát ra theo biên bản kiểm phiếu.".into(),
-            ));
-            continue;
-        }
-        if agree > total {
-            issues.push(invalid(
-                3,
-                format!("Số phiếu đồng ý ({agree}) lớn hơn tổng số phiếu ({total}); dòng phiếu bầu này không được tính. Kiểm tra lại biên bản kiểm phiếu."),
-            ));
-            continue;
-        }
-        if votes.find(unit.0, unit.1, &form).is_some() {
-            issues.push(invalid(
-                1,
-                format!("Đơn vị {unit_code} có hai dòng phiếu bầu cho \"{form}\"; chỉ dòng đầu được tính. Xóa dòng thừa rồi chạy lại."),
-            ));
-            continue;
-        }
-        votes.rows.push(Vote {
-            bloc: unit.0,
-            unit: unit.1,
-            form,
-            agree,
-            total,
-        });
-    }
-    (votes, issues)
-}
 
 /// A unit as the award rules see it.
 #[derive(Clone, Debug, Default)]
@@ -244,14 +58,9 @@ impl Candidate {
 pub struct Proposals {
     /// Award index (into `settings.awards`) per unit.
     pub awards: Vec<Option<usize>>,
-    /// Notes per unit, Vietnamese.
-    pub notes: Vec<Vec<String>>,
+    /// Notes per unit.
+    pub notes: Vec<Vec<Note>>,
     pub issues: Vec<Issue>,
-}
-
-/// Whether `award` applies to the bloc named `bloc`.
-pub fn applies(award: &Award, bloc: &str) -> bool {
-    award.blocs.is_empty() || award.blocs.iter().any(|b| fold(b) == fold(bloc))
 }
 
 /// Units tied after every tie-break that straddled a quota's edge: the
@@ -272,7 +81,7 @@ enum Verdict {
     /// Silently passed over (not eligible, under `min_total` / `min_band`).
     Fails,
     /// Passed over for its votes; the note says why.
-    Votes(String),
+    Votes(Note),
 }
 
 fn verdict(
@@ -294,27 +103,15 @@ fn verdict(
     };
     match votes.find(bloc_index, i, &award.name) {
         Some(v) if threshold.reached_by(i64::from(v.agree), i64::from(v.total)) => Verdict::Qualifies,
-        Some(v) => Verdict::Votes(format!(
-            "không đủ tỷ lệ phiếu đồng ý cho \"{}\": {}/{} phiếu, cần {}",
-            award.name,
-            v.agree,
-            v.total,
-            percent(threshold)
-        )),
-        None => Verdict::Votes(format!(
-            "phieu-bau.xlsx không có dòng bỏ phiếu cho \"{}\" của đơn vị nên chưa được đề nghị",
-            award.name
-        )),
-    }
-}
-
-/// `80%`, `66,7%`.
-fn percent(share: crate::settings::Share) -> String {
-    let tenths = (u64::from(share.0) + 500) / 1000;
-    if tenths % 10 == 0 {
-        format!("{}%", tenths / 10)
-    } else {
-        format!("{},{}%", tenths / 10, tenths % 10)
+        Some(v) => Verdict::Votes(Note::VotesShort {
+            award: award.name.clone(),
+            agree: v.agree,
+            total: v.total,
+            threshold,
+        }),
+        None => Verdict::Votes(Note::NoVoteRow {
+            award: award.name.clone(),
+        }),
     }
 }
 
@@ -341,7 +138,7 @@ pub fn propose(
     };
     for (i, unit) in units.iter().enumerate() {
         if let Some(reason) = &unit.excluded {
-            out.notes[i].push(format!("không xét khen thưởng: {reason}"));
+            out.notes[i].push(Note::Excluded(reason.clone()));
         }
     }
     let mut levels: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
@@ -352,7 +149,7 @@ pub fn propose(
     }
     let mut pending: BTreeMap<u32, Pending> = BTreeMap::new();
     for (a, award) in settings.awards.iter().enumerate() {
-        if !applies(award, bloc) {
+        if !award.applies_to(bloc) {
             continue;
         }
         let mut left = settings.quota(award, bloc, units.len());
@@ -407,31 +204,31 @@ pub fn propose(
 }
 
 fn report_tie(bloc: &str, rank: u32, group: &Pending, units: &[Candidate], settings: &Settings, out: &mut Proposals) {
-    let places: Vec<String> = group
+    let places: Vec<(String, usize)> = group
         .places
         .iter()
-        .map(|&(a, n)| format!("{n} suất \"{}\"", settings.awards[a].name))
+        .map(|&(a, n)| (settings.awards[a].name.clone(), n))
         .collect();
-    let places = places.join(", ");
+    let places_text = Note::places_text(&places);
     let names: Vec<String> = group.members.iter().map(|&i| units[i].label()).collect();
     out.issues.push(Issue::new(
         Code::AwardTie,
         format!(
-            "{bloc}: {} đồng hạng {rank} sau mọi tiêu chí phụ, tranh {places}. Chưa đơn vị nào trong số này được đề nghị cho các suất đó và các suất này được để trống. Hội nghị khối cần bình xét, quyết định rồi ghi kết quả vào tờ trình.",
+            "{bloc}: {} đồng hạng {rank} sau mọi tiêu chí phụ, tranh {places_text}. Chưa đơn vị nào trong số này được đề nghị cho các suất đó và các suất này được để trống. Hội nghị khối cần bình xét, quyết định rồi ghi kết quả vào tờ trình.",
             names.join(", ")
         ),
     ));
     for &i in &group.members {
-        let others: Vec<&str> = group
+        let others = group
             .members
             .iter()
             .filter(|&&j| j != i)
-            .map(|&j| units[j].name.as_str())
+            .map(|&j| units[j].name.clone())
             .collect();
-        out.notes[i].push(format!(
-            "đồng hạng với {}, tranh {places}: chờ hội nghị khối quyết định",
-            others.join(", ")
-        ));
+        out.notes[i].push(Note::TiePending {
+            others,
+            places: places.clone(),
+        });
     }
 }
 
@@ -571,7 +368,7 @@ fn elect(
             issues.push(undecided(format!(
                 "{} được nhiều phiếu bầu {form} nhất ({a}/{b}) nhưng chưa đạt tỷ lệ {} theo [next_leader] vote_threshold; chưa xác định được {form} năm sau.",
                 units[first.unit].label(),
-                percent(threshold)
+                threshold.percent()
             )));
             return None;
         }
@@ -689,7 +486,11 @@ min_band = "Xuất sắc"
         let n = names(&p, &s);
         assert_eq!(n[0], None);
         assert_eq!(n[1].as_deref(), Some("Cờ"), "the place passes to the next unit");
-        assert!(p.notes[0][0].contains("Đang bị xem xét kỷ luật"), "{:?}", p.notes[0]);
+        assert!(
+            p.notes[0][0].to_string().contains("Đang bị xem xét kỷ luật"),
+            "{:?}",
+            p.notes[0]
+        );
     }
 
     #[test]
@@ -731,7 +532,11 @@ min_band = "Xuất sắc"
         assert!(issue.message.contains("Đơn vị 1 (DV01)"), "{}", issue.message);
         assert!(issue.message.contains("Đơn vị 2 (DV02)"), "{}", issue.message);
         assert!(issue.message.contains("1 suất \"Cờ\""), "{}", issue.message);
-        assert!(p.notes[0].iter().any(|n| n.contains("Đơn vị 2")), "{:?}", p.notes[0]);
+        assert!(
+            p.notes[0].iter().any(|n| n.to_string().contains("Đơn vị 2")),
+            "{:?}",
+            p.notes[0]
+        );
     }
 
     #[test]
@@ -779,7 +584,7 @@ min_band = "Xuất sắc"
         let p = propose(0, "K", &u, &s, Some(&v));
         assert_eq!(p.awards, vec![None, Some(0), None]);
         assert!(
-            p.notes[0][0].contains("7/10") && p.notes[0][0].contains("80%"),
+            p.notes[0][0].to_string().contains("7/10") && p.notes[0][0].to_string().contains("80%"),
             "{:?}",
             p.notes[0]
         );
@@ -789,7 +594,11 @@ min_band = "Xuất sắc"
         let v = votes(&[(1, "Cờ", 9, 10)]);
         let p = propose(0, "K", &u, &s, Some(&v));
         assert_eq!(p.awards, vec![None, Some(0), None]);
-        assert!(p.notes[0][0].contains("không có dòng bỏ phiếu"), "{:?}", p.notes[0]);
+        assert!(
+            p.notes[0][0].to_string().contains("không có dòng bỏ phiếu"),
+            "{:?}",
+            p.notes[0]
+        );
     }
 
     fn roles(n: usize, leader: Option<usize>) -> Vec<Role> {

@@ -27,7 +27,7 @@ pub struct FormMeta {
     pub unit_name: String,
     pub bloc: String,
     pub year: i32,
-    /// [`crate::registry::Framework::fingerprint`] of the framework it was made from.
+    /// [`crate::reference::framework::Framework::fingerprint`] of the framework it was made from.
     pub framework: String,
 }
 

@@ -11,6 +11,8 @@
 
 pub mod app;
 pub mod award;
+pub mod bloc;
+pub mod calendar;
 pub mod discover;
 pub mod error;
 pub mod form;
@@ -19,11 +21,13 @@ pub mod outcome;
 pub mod pipeline;
 pub mod rank;
 pub mod read;
-pub mod registry;
+pub mod reference;
 pub mod sample;
 pub mod score;
+pub mod score_table;
 pub mod settings;
 pub mod summary;
 pub mod text;
 pub mod validate;
+pub mod workspace;
 pub mod write;

@@ -15,10 +15,11 @@ use clap::{ArgAction, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use thidua::app;
+use thidua::calendar::Date;
 use thidua::error::Fatal;
-use thidua::pipeline::{Progress, Workspace};
-use thidua::settings::Date;
+use thidua::pipeline::Progress;
 use thidua::summary::report;
+use thidua::workspace::Workspace;
 use thidua::write::json::write_json;
 
 /// Help layout with Vietnamese headings (clap's own says "Usage:").

@@ -200,7 +200,7 @@ pub struct Issue {
     pub code: Code,
     pub file: Option<String>,
     pub sheet: Option<String>,
-    pub cell: Option<String>,
+    pub cell: Option<CellRef>,
     pub unit: Option<String>,
     pub message: String,
 }
@@ -230,7 +230,7 @@ impl Issue {
 
     /// Sets the cell from zero-based row and column indexes.
     pub fn at(mut self, row: u32, col: u32) -> Issue {
-        self.cell = Some(a1(row, col));
+        self.cell = Some(CellRef { row, col });
         self
     }
 
@@ -245,7 +245,8 @@ impl Issue {
 
     /// `file › sheet › cell: message`, leaving out the parts not known.
     pub fn located(&self) -> String {
-        let place: Vec<&str> = [&self.file, &self.sheet, &self.cell]
+        let cell = self.cell.map(|c| c.to_string());
+        let place: Vec<&str> = [&self.file, &self.sheet, &cell]
             .into_iter()
             .flatten()
             .map(String::as_str)
@@ -255,6 +256,26 @@ impl Issue {
         } else {
             format!("{}: {}", place.join(" › "), self.message)
         }
+    }
+}
+
+/// Where in a sheet an issue is: zero-based row and column. Written in A1
+/// form (`D14`) wherever a person reads it, ket-qua.json included.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CellRef {
+    pub row: u32,
+    pub col: u32,
+}
+
+impl fmt::Display for CellRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}{}", column_letters(self.col), self.row + 1)
+    }
+}
+
+impl Serialize for CellRef {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
     }
 }
 

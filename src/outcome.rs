@@ -3,9 +3,14 @@
 
 use serde::Serialize;
 
+use std::fmt;
+
+use serde::Serializer;
+
+use crate::calendar::Date;
 use crate::model::{Issue, Points};
 use crate::score::Totals;
-use crate::settings::Date;
+use crate::settings::Share;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Outcome {
@@ -68,7 +73,7 @@ pub struct UnitResult {
     pub rank: Option<u32>,
     pub classification: Option<String>,
     pub eligible: bool,
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
     pub award: Option<String>,
     /// The award is provisional: the bloc is incomplete.
     pub provisional: bool,
@@ -79,6 +84,93 @@ pub struct UnitResult {
     pub self_scores: Vec<Points>,
     #[serde(skip)]
     pub final_scores: Vec<Points>,
+}
+
+/// A remark on a unit's row: what the stages tell each other about a
+/// unit, as data. It becomes Vietnamese text only where a person reads it
+/// (`Display`: the `notes` of ket-qua.json, the `Ghi chú` columns).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Note {
+    /// No submission from the unit.
+    Missing,
+    /// The unit's submission has errors and is not counted.
+    Rejected,
+    /// Listed in `Không xét`: ranked, never proposed; the reason (with its
+    /// basis in brackets when given).
+    Excluded(String),
+    /// Shares its rank with other units.
+    Tied,
+    /// Tied after every tie-break at a quota's edge: the places stay open
+    /// for the bloc's meeting to settle.
+    TiePending {
+        /// The other units of the tied group, by name.
+        others: Vec<String>,
+        /// The places contested: award name and how many.
+        places: Vec<(String, usize)>,
+    },
+    /// Passed over for an award: too few agree votes.
+    VotesShort {
+        award: String,
+        agree: u32,
+        total: u32,
+        threshold: Share,
+    },
+    /// Passed over for an award that needs votes: no vote row for the unit.
+    NoVoteRow { award: String },
+}
+
+impl Note {
+    /// The places of a pending tie: `1 suất "Cờ", 2 suất "Bằng khen"`.
+    pub fn places_text(places: &[(String, usize)]) -> String {
+        let places: Vec<String> = places
+            .iter()
+            .map(|(award, n)| format!("{n} suất \"{award}\""))
+            .collect();
+        places.join(", ")
+    }
+
+    /// Notes as one cell's text, `; ` between them.
+    pub fn join(notes: &[Note]) -> String {
+        let texts: Vec<String> = notes.iter().map(Note::to_string).collect();
+        texts.join("; ")
+    }
+}
+
+impl fmt::Display for Note {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Note::Missing => f.write_str("chưa nộp"),
+            Note::Rejected => f.write_str("bảng chấm điểm có lỗi, chưa được tính"),
+            Note::Excluded(reason) => write!(f, "không xét khen thưởng: {reason}"),
+            Note::Tied => f.write_str("đồng hạng"),
+            Note::TiePending { others, places } => write!(
+                f,
+                "đồng hạng với {}, tranh {}: chờ hội nghị khối quyết định",
+                others.join(", "),
+                Note::places_text(places)
+            ),
+            Note::VotesShort {
+                award,
+                agree,
+                total,
+                threshold,
+            } => write!(
+                f,
+                "không đủ tỷ lệ phiếu đồng ý cho \"{award}\": {agree}/{total} phiếu, cần {}",
+                threshold.percent()
+            ),
+            Note::NoVoteRow { award } => write!(
+                f,
+                "phieu-bau.xlsx không có dòng bỏ phiếu cho \"{award}\" của đơn vị nên chưa được đề nghị"
+            ),
+        }
+    }
+}
+
+impl Serialize for Note {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

@@ -1,137 +1,36 @@
-//! The pipeline: discover → read → validate → score → rank → award, giving
-//! one [`Outcome`]. Per-file work runs in parallel and is merged in sorted
-//! input order, so the outcome never depends on thread timing.
+//! The pipeline: discover → read → validate (per file, in parallel) →
+//! intake (inputs to units) → per bloc: score, rank, award ([`crate::bloc`]),
+//! giving one [`Outcome`]. Per-file results are merged in sorted input
+//! order, so the outcome never depends on thread timing.
 
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::award::{next_leaders, propose, votes_from_sheets, Candidate, Votes};
-use crate::discover::{discover, relative, InputFile};
+use crate::bloc::{assemble, Submission};
+use crate::discover::{discover, InputFile};
 use crate::error::Fatal;
 use crate::model::{Code, Issue};
-use crate::outcome::{BlocResult, InputRecord, InputStatus, Outcome, UnitResult, UnitStatus, SCHEMA};
-use crate::rank::{classify, ranks, Standing};
-use crate::read::{self, ReadFailure, Sheet};
-use crate::registry::{frameworks_from_sheets, Framework, Registry, Role, UnitRef};
-use crate::score::criterion_scores;
-use crate::settings::{Settings, TieBreak};
-use crate::validate::{failure_issue, validate, Context, Scorecard, Validated};
-
-/// A loaded working folder: settings and reference data, checked.
-pub struct Workspace {
-    pub dir: PathBuf,
-    pub out: PathBuf,
-    pub settings: Settings,
-    pub registry: Registry,
-    pub frameworks: Vec<Framework>,
-    /// Framework index per bloc index.
-    pub bloc_framework: Vec<usize>,
-}
-
-/// Reads a whole reference workbook; failures are fatal and name the file.
-pub fn read_reference(path: &Path, settings: &Settings) -> Result<Vec<Sheet>, Fatal> {
-    let bytes = std::fs::read(path).map_err(|e| Fatal::io(path, e))?;
-    read::read_all_sheets(bytes, &settings.limits).map_err(|e| Fatal::Read {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })
-}
-
-impl Workspace {
-    /// Loads `dir`: settings, registry and criteria. Fails (exit code 2)
-    /// when any of them is missing or invalid, naming the file and key or cell.
-    pub fn load(dir: &Path, out: Option<PathBuf>) -> Result<Workspace, Fatal> {
-        if !dir.is_dir() {
-            return Err(Fatal::NoFolder(dir.to_path_buf()));
-        }
-        let settings = Settings::load(dir)?;
-        let registry_path = dir.join(&settings.files.registry);
-        let registry =
-            Registry::from_sheets(&read_reference(&registry_path, &settings)?).map_err(|e| Fatal::Input {
-                path: registry_path.clone(),
-                sheet: e.sheet,
-                message: e.message,
-            })?;
-        let criteria_path = dir.join(&settings.files.criteria);
-        let frameworks =
-            frameworks_from_sheets(&read_reference(&criteria_path, &settings)?).map_err(|e| Fatal::Input {
-                path: criteria_path.clone(),
-                sheet: e.sheet,
-                message: e.message,
-            })?;
-        let settings_path = dir.join(crate::settings::FILE_NAME);
-        let bad_setting = |message: String| Fatal::Settings {
-            path: settings_path.clone(),
-            message,
-        };
-        for bloc in &settings.blocs {
-            if !registry.blocs.iter().any(|b| b.name == bloc.name) {
-                return Err(bad_setting(format!(
-                    "[[bloc]] name = \"{}\" không có trong danh sách khối của {}",
-                    bloc.name, settings.files.registry
-                )));
-            }
-        }
-        settings.check_award_blocs(&registry).map_err(bad_setting)?;
-        let default_framework = frameworks
-            .iter()
-            .position(|f| f.name == crate::registry::CRITERIA_SHEET)
-            .unwrap_or(0);
-        let bloc_framework = registry
-            .blocs
-            .iter()
-            .map(|b| match settings.bloc(&b.name).and_then(|s| s.framework.as_ref()) {
-                Some(name) => frameworks.iter().position(|f| &f.name == name).ok_or_else(|| {
-                    bad_setting(format!(
-                        "[[bloc]] \"{}\": framework = \"{name}\" không phải sheet tiêu chí nào trong {}",
-                        b.name, settings.files.criteria
-                    ))
-                }),
-                None => Ok(default_framework),
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        for key in &settings.ranking.tie_break {
-            if let TieBreak::Group(code) = key {
-                for (b, f) in bloc_framework.iter().enumerate() {
-                    if frameworks[*f].find(code).is_none() {
-                        return Err(bad_setting(format!(
-                            "[ranking] tie_break \"group:{code}\": bảng tiêu chí của {} không có nhóm {code}",
-                            registry.blocs[b].name
-                        )));
-                    }
-                }
-            }
-        }
-        let out = out.unwrap_or_else(|| dir.join("out"));
-        Ok(Workspace {
-            dir: dir.to_path_buf(),
-            out,
-            settings,
-            registry,
-            frameworks,
-            bloc_framework,
-        })
-    }
-
-    pub fn framework_of(&self, bloc: usize) -> &Framework {
-        &self.frameworks[self.bloc_framework[bloc]]
-    }
-}
+use crate::outcome::{InputRecord, InputStatus, Outcome, SCHEMA};
+use crate::read::{self, Limits, ReadFailure};
+use crate::reference::registry::{Registry, UnitRef};
+use crate::score_table::Table;
+use crate::validate::{failure_issue, validate, Expected, Validated};
+use crate::workspace::Workspace;
 
 /// One input after reading and validation.
 struct Evaluated {
     file: InputFile,
     sha256: Option<String>,
+    /// `None` for a file that is not a workbook (ignored).
     result: Option<Validated>,
 }
 
 /// Reads and validates one file; a panic inside a reader becomes
 /// `file.unreadable` for this file only.
-fn evaluate(file: InputFile, ctx: &Context, ws: &Workspace) -> Evaluated {
+fn evaluate(file: InputFile, expected: &Expected, limits: &Limits) -> Evaluated {
     if !file.workbook {
         return Evaluated {
             sha256: None,
@@ -151,7 +50,7 @@ fn evaluate(file: InputFile, ctx: &Context, ws: &Workspace) -> Evaluated {
         }
     };
     let sha256 = hex(&Sha256::digest(&bytes));
-    let result = evaluate_bytes(&file.rel, bytes, ctx, &ws.settings.limits);
+    let result = evaluate_bytes(&file.rel, bytes, expected, limits);
     Evaluated {
         file,
         sha256: Some(sha256),
@@ -162,9 +61,9 @@ fn evaluate(file: InputFile, ctx: &Context, ws: &Workspace) -> Evaluated {
 /// Reads and validates one workbook's bytes as the pipeline does for a
 /// file at `rel`; a panic inside a reader becomes `file.unreadable`. The
 /// entry point of the fuzzing harness (tests/fuzz.rs).
-pub fn evaluate_bytes(rel: &str, bytes: Vec<u8>, ctx: &Context, limits: &crate::settings::Limits) -> Validated {
+pub fn evaluate_bytes(rel: &str, bytes: Vec<u8>, expected: &Expected, limits: &Limits) -> Validated {
     catch_unwind(AssertUnwindSafe(|| match read::open(bytes, limits) {
-        Ok(book) => validate(rel, book, ctx),
+        Ok(book) => validate(rel, book, expected),
         Err(failure) => Validated::failed(failure_issue(rel, &failure)),
     }))
     .unwrap_or_else(|_| {
@@ -184,11 +83,12 @@ fn hex(bytes: &[u8]) -> String {
     out
 }
 
-/// Evaluations kept for writers that lay a member's workbook out again.
+/// A submission with issues whose table was found: kept for the feedback
+/// workbook that lays it out again.
 pub struct Feedback {
     pub unit: Option<UnitRef>,
     pub file: String,
-    pub table: crate::read::table::Table,
+    pub table: Table,
 }
 
 /// The result of the pipeline, with what the writers need beyond the outcome.
@@ -218,55 +118,138 @@ impl Progress for Silent {}
 pub fn process_with(ws: &Workspace, progress: &dyn Progress) -> Result<Processed, Fatal> {
     let files = discover(&ws.dir, &ws.settings.files.submissions, &ws.out)?;
     progress.start(files.len());
-    let ctx = Context {
+    let expected = Expected {
         registry: &ws.registry,
         frameworks: &ws.frameworks,
-        bloc_framework: &ws.bloc_framework,
         year: ws.settings.year,
     };
     let evaluated: Vec<Evaluated> = files
         .into_par_iter()
         .map(|f| {
-            let e = evaluate(f, &ctx, ws);
+            let e = evaluate(f, &expected, &ws.settings.limits);
             progress.file_done(&e.file.rel);
             e
         })
         .collect();
     progress.finish();
-    let (votes, vote_issues) = load_votes(ws)?;
-    Ok(merge(ws, evaluated, votes.as_ref(), vote_issues))
-}
-
-fn load_votes(ws: &Workspace) -> Result<(Option<Votes>, Vec<Issue>), Fatal> {
-    let path = ws.dir.join(&ws.settings.files.votes);
-    if !path.is_file() {
-        return Ok((None, Vec::new()));
+    let Intake {
+        inputs,
+        members,
+        feedback,
+        mut issues,
+    } = intake(&ws.registry, evaluated);
+    issues.extend(missing(&ws.registry, &members));
+    let mut blocs = Vec::with_capacity(members.len());
+    // Each bloc's submissions move into its result: a province's scorecards
+    // and results are never all held twice.
+    for (b, submissions) in members.into_iter().enumerate() {
+        let (bloc, bloc_issues) = assemble(ws, b, submissions);
+        issues.extend(bloc_issues);
+        blocs.push(bloc);
     }
-    let sheets = read_reference(&path, &ws.settings)?;
-    let (votes, issues) = votes_from_sheets(&relative(&ws.dir, &path), &sheets, &ws.registry, &ws.settings);
-    Ok((Some(votes), issues))
+    issues.extend(ws.vote_issues.iter().cloned());
+    Ok(Processed {
+        outcome: Outcome {
+            schema: SCHEMA,
+            year: ws.settings.year,
+            report_date: ws.settings.report_date(),
+            blocs,
+            issues,
+            inputs,
+        },
+        feedback,
+    })
 }
 
-/// Merges per-file results in input order, then scores, ranks and awards.
-fn merge(ws: &Workspace, evaluated: Vec<Evaluated>, votes: Option<&Votes>, vote_issues: Vec<Issue>) -> Processed {
-    let registry = &ws.registry;
-    let mut issues: Vec<Issue> = Vec::new();
+/// The inputs sorted out: one record per input, one submission slot per
+/// registry unit (bloc by bloc), and the issues of the files in input order.
+struct Intake {
+    inputs: Vec<InputRecord>,
+    members: Vec<Vec<Option<Submission>>>,
+    feedback: Vec<Feedback>,
+    issues: Vec<Issue>,
+}
+
+/// Gives each unit its submission. A unit with two or more inputs gets none
+/// of them (`unit.duplicate` on each); a file with an error is rejected.
+fn intake(registry: &Registry, evaluated: Vec<Evaluated>) -> Intake {
+    let mut duplicates = duplicate_issues(registry, &evaluated);
+    let mut members: Vec<Vec<Option<Submission>>> = registry
+        .blocs
+        .iter()
+        .map(|b| (0..b.units.len()).map(|_| None).collect())
+        .collect();
+    let mut inputs = Vec::with_capacity(evaluated.len());
     let mut feedback = Vec::new();
-    // Inputs per unit, in input order.
+    let mut issues = Vec::new();
+    for (i, e) in evaluated.into_iter().enumerate() {
+        let Some(result) = e.result else {
+            inputs.push(InputRecord {
+                file: e.file.rel,
+                sha256: None,
+                status: InputStatus::Ignored,
+                unit: None,
+            });
+            continue;
+        };
+        let duplicate = duplicates.remove(&i);
+        let is_duplicate = duplicate.is_some();
+        let mut file_issues = result.issues;
+        file_issues.extend(duplicate);
+        let failed = is_duplicate || file_issues.iter().any(Issue::is_error) || result.card.is_none();
+        if let Some(unit) = result.unit {
+            let slot = &mut members[unit.bloc][unit.unit];
+            match (failed, result.card) {
+                (false, Some(card)) => *slot = Some(Submission::Accepted(card, e.file.rel.clone())),
+                _ => {
+                    if slot.is_none() {
+                        *slot = Some(Submission::Rejected(e.file.rel.clone()));
+                    }
+                }
+            }
+        }
+        if let (Some(table), false) = (result.table, file_issues.is_empty()) {
+            feedback.push(Feedback {
+                unit: result.unit,
+                file: e.file.rel.clone(),
+                table,
+            });
+        }
+        issues.extend(file_issues);
+        inputs.push(InputRecord {
+            file: e.file.rel,
+            sha256: e.sha256,
+            status: if failed {
+                InputStatus::Rejected
+            } else {
+                InputStatus::Accepted
+            },
+            unit: result.unit.map(|u| registry.unit(u).code.clone()),
+        });
+    }
+    Intake {
+        inputs,
+        members,
+        feedback,
+        issues,
+    }
+}
+
+/// `unit.duplicate` for every input of a unit that has more than one, by
+/// input index.
+fn duplicate_issues(registry: &Registry, evaluated: &[Evaluated]) -> BTreeMap<usize, Issue> {
     let mut by_unit: BTreeMap<UnitRef, Vec<usize>> = BTreeMap::new();
     for (i, e) in evaluated.iter().enumerate() {
         if let Some(unit) = e.result.as_ref().and_then(|r| r.unit) {
             by_unit.entry(unit).or_default().push(i);
         }
     }
-    let mut duplicate: Vec<bool> = vec![false; evaluated.len()];
-    let mut duplicate_issues: BTreeMap<usize, Issue> = BTreeMap::new();
+    let mut out = BTreeMap::new();
     for (unit, inputs) in by_unit.iter().filter(|(_, v)| v.len() > 1) {
         let u = registry.unit(*unit);
         let names: Vec<&str> = inputs.iter().map(|&i| evaluated[i].file.rel.as_str()).collect();
         for &i in inputs {
-            duplicate[i] = true;
-            duplicate_issues.insert(
+            out.insert(
                 i,
                 Issue::new(
                     Code::UnitDuplicate,
@@ -282,211 +265,23 @@ fn merge(ws: &Workspace, evaluated: Vec<Evaluated>, votes: Option<&Votes>, vote_
             );
         }
     }
-    let mut inputs = Vec::with_capacity(evaluated.len());
-    let mut cards: BTreeMap<UnitRef, (Scorecard, String)> = BTreeMap::new();
-    let mut rejected_units: BTreeMap<UnitRef, String> = BTreeMap::new();
-    for (i, e) in evaluated.into_iter().enumerate() {
-        let Some(result) = e.result else {
-            inputs.push(InputRecord {
-                file: e.file.rel,
-                sha256: None,
-                status: InputStatus::Ignored,
-                unit: None,
-            });
-            continue;
-        };
-        let mut file_issues = result.issues;
-        file_issues.extend(duplicate_issues.remove(&i));
-        let failed = duplicate[i] || file_issues.iter().any(Issue::is_error) || result.card.is_none();
-        let status = if failed {
-            InputStatus::Rejected
-        } else {
-            InputStatus::Accepted
-        };
-        let unit_code = result.unit.map(|u| registry.unit(u).code.clone());
-        if let Some(unit) = result.unit {
-            match (failed, result.card) {
-                (false, Some(card)) => {
-                    cards.insert(unit, (card, e.file.rel.clone()));
-                }
-                _ => {
-                    rejected_units.entry(unit).or_insert_with(|| e.file.rel.clone());
-                }
-            }
-        }
-        if let (Some(table), false) = (result.table, file_issues.is_empty()) {
-            feedback.push(Feedback {
-                unit: result.unit,
-                file: e.file.rel.clone(),
-                table,
-            });
-        }
-        issues.extend(file_issues);
-        inputs.push(InputRecord {
-            file: e.file.rel,
-            sha256: e.sha256,
-            status,
-            unit: unit_code,
-        });
-    }
-    // A unit whose inputs were all rejected but one accepted is not possible
-    // (duplicates reject all); a unit with no input at all is missing.
-    for ((b, u), unit) in registry.units() {
-        if !cards.contains_key(&(b, u)) && !rejected_units.contains_key(&(b, u)) {
-            issues.push(
-                Issue::new(
-                    Code::UnitMissing,
-                    format!("{} ({}) chưa nộp bảng tự chấm điểm.", unit.name, registry.blocs[b].name),
-                )
-                .unit(&unit.code),
-            );
-        }
-    }
-    let mut blocs = Vec::with_capacity(registry.blocs.len());
-    for (b, _) in registry.blocs.iter().enumerate() {
-        let (bloc, bloc_issues) = bloc_result(ws, b, &cards, &rejected_units, votes);
-        issues.extend(bloc_issues);
-        blocs.push(bloc);
-        // This bloc's scorecards now live on in its result: free them, so a
-        // province's cards and results are never all held twice.
-        cards = cards.split_off(&(b + 1, 0));
-    }
-    issues.extend(vote_issues);
-    Processed {
-        outcome: Outcome {
-            schema: SCHEMA,
-            year: ws.settings.year,
-            report_date: ws.settings.report_date(),
-            blocs,
-            issues,
-            inputs,
-        },
-        feedback,
-    }
+    out
 }
 
-/// Scores, ranks, classifies and awards one bloc.
-fn bloc_result(
-    ws: &Workspace,
-    b: usize,
-    cards: &BTreeMap<UnitRef, (Scorecard, String)>,
-    rejected: &BTreeMap<UnitRef, String>,
-    votes: Option<&Votes>,
-) -> (BlocResult, Vec<Issue>) {
-    let settings = &ws.settings;
-    let bloc = &ws.registry.blocs[b];
-    let framework = ws.framework_of(b);
-    let standings: Vec<Option<Standing>> = (0..bloc.units.len())
-        .map(|u| {
-            cards.get(&(b, u)).map(|(card, _)| Standing {
-                totals: card.final_totals,
-                criterion_scores: criterion_scores(framework, &card.final_scores),
-            })
+/// `unit.missing` for every registry unit with no input at all.
+fn missing(registry: &Registry, members: &[Vec<Option<Submission>>]) -> Vec<Issue> {
+    registry
+        .units()
+        .filter(|(at, _)| members[at.bloc][at.unit].is_none())
+        .map(|(at, unit)| {
+            Issue::new(
+                Code::UnitMissing,
+                format!(
+                    "{} ({}) chưa nộp bảng tự chấm điểm.",
+                    unit.name, registry.blocs[at.bloc].name
+                ),
+            )
+            .unit(&unit.code)
         })
-        .collect();
-    let refs: Vec<Option<&Standing>> = standings.iter().map(Option::as_ref).collect();
-    let unit_ranks = ranks(&refs, &settings.ranking.tie_break, framework);
-    let bands: Vec<Option<usize>> = standings
-        .iter()
-        .map(|s| s.as_ref().and_then(|s| classify(s, &settings.bands, framework)))
-        .collect();
-    let candidates: Vec<Candidate> = bloc
-        .units
-        .iter()
-        .enumerate()
-        .map(|(u, unit)| Candidate {
-            code: unit.code.clone(),
-            name: unit.name.clone(),
-            rank: unit_ranks[u],
-            total: standings[u].as_ref().map(|s| s.totals.total).unwrap_or_default(),
-            band: bands[u],
-            excluded: ws.registry.excluded.get(&unit.code).map(|e| {
-                if e.basis.is_empty() {
-                    e.reason.clone()
-                } else {
-                    format!("{} ({})", e.reason, e.basis)
-                }
-            }),
-        })
-        .collect();
-    let proposals = propose(b, &bloc.name, &candidates, settings, votes);
-    let complete = standings.iter().all(Option::is_some);
-    let eligible: Vec<bool> = candidates.iter().map(Candidate::eligible).collect();
-    let roles: Vec<Role> = bloc.units.iter().map(|u| u.role).collect();
-    let leaders = next_leaders(b, &bloc.name, &roles, &candidates, &settings.next_leader, votes);
-    let (next_leader, next_deputy) = (leaders.leader, leaders.deputy);
-    let name_of = |i: Option<usize>| i.map(|i| bloc.units[i].name.clone());
-    let role_holder = |role: Role| bloc.units.iter().find(|u| u.role == role).map(|u| u.name.clone());
-    let mut notes = proposals.notes;
-    let units = bloc
-        .units
-        .iter()
-        .enumerate()
-        .map(|(u, unit)| {
-            let card = cards.get(&(b, u));
-            let status = match (card, rejected.get(&(b, u))) {
-                (Some(_), _) => UnitStatus::Scored,
-                (None, Some(_)) => UnitStatus::Rejected,
-                (None, None) => UnitStatus::Missing,
-            };
-            let mut unit_notes = std::mem::take(&mut notes[u]);
-            match status {
-                UnitStatus::Missing => unit_notes.insert(0, "chưa nộp".into()),
-                UnitStatus::Rejected => unit_notes.insert(0, "bảng chấm điểm có lỗi, chưa được tính".into()),
-                UnitStatus::Scored => {
-                    let rank = unit_ranks[u];
-                    let tie_noted = unit_notes.iter().any(|n| n.starts_with("đồng hạng"));
-                    if unit_ranks.iter().filter(|r| **r == rank).count() > 1 && !tie_noted {
-                        unit_notes.push("đồng hạng".into());
-                    }
-                }
-            }
-            UnitResult {
-                code: unit.code.clone(),
-                name: unit.name.clone(),
-                status,
-                self_totals: card.map(|(c, _)| c.self_totals),
-                final_totals: card.map(|(c, _)| c.final_totals),
-                rank: unit_ranks[u],
-                classification: bands[u].map(|i| settings.bands[i].name.clone()),
-                eligible: eligible[u],
-                notes: unit_notes,
-                award: proposals.awards[u].map(|a| settings.awards[a].name.clone()),
-                provisional: !complete && proposals.awards[u].is_some(),
-                source: card.map(|(_, f)| f.clone()).or_else(|| rejected.get(&(b, u)).cloned()),
-                self_scores: card
-                    .map(|(c, _)| criterion_scores(framework, &c.self_scores))
-                    .unwrap_or_default(),
-                final_scores: standings[u]
-                    .as_ref()
-                    .map(|s| s.criterion_scores.clone())
-                    .unwrap_or_default(),
-            }
-        })
-        .collect();
-    (
-        BlocResult {
-            name: bloc.name.clone(),
-            complete,
-            next_leader: name_of(next_leader),
-            next_deputy: name_of(next_deputy),
-            leader: role_holder(Role::Leader),
-            deputy: role_holder(Role::Deputy),
-            framework: framework.name.clone(),
-            units,
-            votes: votes.map(|v| {
-                v.rows
-                    .iter()
-                    .filter(|r| r.bloc == b)
-                    .map(|r| crate::outcome::VoteCount {
-                        unit: bloc.units[r.unit].name.clone(),
-                        form: r.form.clone(),
-                        agree: r.agree,
-                        total: r.total,
-                    })
-                    .collect()
-            }),
-        },
-        proposals.issues.into_iter().chain(leaders.issues).collect(),
-    )
+        .collect()
 }

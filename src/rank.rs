@@ -3,21 +3,12 @@
 
 use std::cmp::Ordering;
 
-use crate::model::Points;
-use crate::registry::{Framework, Kind};
-use crate::score::Totals;
+use crate::reference::framework::{CriterionKind, Framework};
+use crate::score::Scores;
 use crate::settings::{Band, TieBreak};
 
-/// What a unit is ranked on.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Standing {
-    pub totals: Totals,
-    /// Score of every criterion (groups capped), indexed like the framework.
-    pub criterion_scores: Vec<Points>,
-}
-
 /// Compares two standings: `Less` means `a` ranks before `b`.
-pub fn compare(a: &Standing, b: &Standing, keys: &[TieBreak], framework: &Framework) -> Ordering {
+pub fn compare(a: &Scores, b: &Scores, keys: &[TieBreak], framework: &Framework) -> Ordering {
     let by_total = b.totals.total.cmp(&a.totals.total);
     keys.iter().fold(by_total, |ord, key| {
         ord.then_with(|| match key {
@@ -25,7 +16,7 @@ pub fn compare(a: &Standing, b: &Standing, keys: &[TieBreak], framework: &Framew
             TieBreak::Bonus => b.totals.bonus.cmp(&a.totals.bonus),
             TieBreak::Deduction => a.totals.deduction.cmp(&b.totals.deduction),
             TieBreak::Group(code) => match framework.find(code) {
-                Some(i) => b.criterion_scores[i].cmp(&a.criterion_scores[i]),
+                Some(i) => b.criteria[i].cmp(&a.criteria[i]),
                 None => Ordering::Equal,
             },
         })
@@ -35,8 +26,8 @@ pub fn compare(a: &Standing, b: &Standing, keys: &[TieBreak], framework: &Framew
 /// Ranks of the given standings (`None` for unscored units): one more than
 /// the number of units strictly ahead, so tied units share a rank (1, 1, 3)
 /// and the result does not depend on input order. Sorts once: O(n log n).
-pub fn ranks(standings: &[Option<&Standing>], keys: &[TieBreak], framework: &Framework) -> Vec<Option<u32>> {
-    let mut order: Vec<(usize, &Standing)> = standings
+pub fn ranks(standings: &[Option<&Scores>], keys: &[TieBreak], framework: &Framework) -> Vec<Option<u32>> {
+    let mut order: Vec<(usize, &Scores)> = standings
         .iter()
         .enumerate()
         .filter_map(|(i, s)| s.map(|s| (i, s)))
@@ -54,14 +45,14 @@ pub fn ranks(standings: &[Option<&Standing>], keys: &[TieBreak], framework: &Fra
 }
 
 /// Index of the highest band whose total and group floors the unit meets.
-pub fn classify(standing: &Standing, bands: &[Band], framework: &Framework) -> Option<usize> {
+pub fn classify(standing: &Scores, bands: &[Band], framework: &Framework) -> Option<usize> {
     bands.iter().position(|band| {
         standing.totals.total >= band.min_total
             && band.min_group_share.is_none_or(|share| {
                 framework
                     .tops()
-                    .filter(|&i| framework.criteria[i].kind == Kind::Standard)
-                    .all(|i| share.reached_by(standing.criterion_scores[i].0, framework.criteria[i].max.0))
+                    .filter(|&i| framework.criteria[i].kind == CriterionKind::Standard)
+                    .all(|i| share.reached_by(standing.criteria[i].0, framework.criteria[i].max.0))
             })
     })
 }
@@ -69,7 +60,9 @@ pub fn classify(standing: &Standing, bands: &[Band], framework: &Framework) -> O
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::registry::Criterion;
+    use crate::model::Points;
+    use crate::reference::framework::Criterion;
+    use crate::score::Totals;
     use crate::settings::Share;
     use proptest::prelude::*;
 
@@ -87,23 +80,23 @@ mod tests {
         Framework::new(
             "T",
             vec![
-                crit("I", Kind::Standard, None, 5000, false),
-                crit("I.1", Kind::Standard, Some(0), 5000, true),
-                crit("II", Kind::Standard, None, 5000, false),
-                crit("II.1", Kind::Standard, Some(2), 5000, true),
+                crit("I", CriterionKind::Standard, None, 5000, false),
+                crit("I.1", CriterionKind::Standard, Some(0), 5000, true),
+                crit("II", CriterionKind::Standard, None, 5000, false),
+                crit("II.1", CriterionKind::Standard, Some(2), 5000, true),
             ],
         )
     }
 
-    fn standing(total: i64, standard: i64, deduction: i64, group_i: i64) -> Standing {
-        Standing {
+    fn standing(total: i64, standard: i64, deduction: i64, group_i: i64) -> Scores {
+        Scores {
             totals: Totals {
                 standard: Points(standard),
                 bonus: Points(total - standard + deduction),
                 deduction: Points(deduction),
                 total: Points(total),
             },
-            criterion_scores: vec![
+            criteria: vec![
                 Points(group_i),
                 Points(group_i),
                 Points(standard - group_i),
@@ -180,9 +173,9 @@ mod tests {
             seed in any::<u64>(),
         ) {
             let f = framework();
-            let list: Vec<Standing> = totals.iter().map(|(t, s, d, g)| standing(t * 100, (t - s).max(0) * 100, d * 100, g * 100)).collect();
+            let list: Vec<Scores> = totals.iter().map(|(t, s, d, g)| standing(t * 100, (t - s).max(0) * 100, d * 100, g * 100)).collect();
             let keys = [TieBreak::Standard, TieBreak::Deduction, TieBreak::Group("I".into())];
-            let refs: Vec<Option<&Standing>> = list.iter().map(Some).collect();
+            let refs: Vec<Option<&Scores>> = list.iter().map(Some).collect();
             let base = ranks(&refs, &keys, &f);
             // A deterministic shuffle from the seed.
             let mut order: Vec<usize> = (0..list.len()).collect();
@@ -191,7 +184,7 @@ mod tests {
                 x ^= x << 13; x ^= x >> 7; x ^= x << 17;
                 order.swap(i, (x % (i as u64 + 1)) as usize);
             }
-            let shuffled: Vec<Option<&Standing>> = order.iter().map(|&i| Some(&list[i])).collect();
+            let shuffled: Vec<Option<&Scores>> = order.iter().map(|&i| Some(&list[i])).collect();
             let again = ranks(&shuffled, &keys, &f);
             for (pos, &i) in order.iter().enumerate() {
                 prop_assert_eq!(again[pos], base[i]);

@@ -6,153 +6,160 @@
 use std::collections::BTreeMap;
 
 use crate::model::Points;
-use crate::registry::{Bloc, Criterion, Exclusion, Framework, Kind, Registry, Role, Unit};
+use crate::reference::framework::{Criterion, CriterionKind, Framework, CRITERIA_SHEET};
+use crate::reference::registry::{Bloc, Exclusion, Registry, Role, Unit};
 
 /// (code, title, max, kind, guide) of the default framework.
-const CRITERIA: &[(&str, &str, i64, Kind, &str)] = &[
+const CRITERIA: &[(&str, &str, i64, CriterionKind, &str)] = &[
     (
         "I",
         "Thực hiện nhiệm vụ chính trị, chuyên môn được giao",
         40,
-        Kind::Standard,
+        CriterionKind::Standard,
         "",
     ),
     (
         "I.1",
         "Hoàn thành các chỉ tiêu, nhiệm vụ kế hoạch năm được giao",
         20,
-        Kind::Standard,
+        CriterionKind::Standard,
         "Đạt 100% chỉ tiêu: 20 điểm; mỗi chỉ tiêu không đạt trừ 2 điểm",
     ),
     (
         "I.2",
         "Triển khai chương trình công tác của Tỉnh ủy, UBND tỉnh",
         10,
-        Kind::Standard,
+        CriterionKind::Standard,
         "Hoàn thành đúng tiến độ: 10 điểm",
     ),
     (
         "I.3",
         "Chất lượng công tác tham mưu, đề xuất",
         10,
-        Kind::Standard,
+        CriterionKind::Standard,
         "Theo đánh giá của cơ quan cấp trên",
     ),
-    ("II", "Cải cách hành chính, chuyển đổi số", 20, Kind::Standard, ""),
+    (
+        "II",
+        "Cải cách hành chính, chuyển đổi số",
+        20,
+        CriterionKind::Standard,
+        "",
+    ),
     (
         "II.1",
         "Giải quyết thủ tục hành chính đúng và trước hạn",
         8,
-        Kind::Standard,
+        CriterionKind::Standard,
         "100% hồ sơ đúng hạn: 8 điểm",
     ),
     (
         "II.2",
         "Ứng dụng công nghệ thông tin, chuyển đổi số trong quản lý, điều hành",
         7,
-        Kind::Standard,
+        CriterionKind::Standard,
         "",
     ),
     (
         "II.3",
         "Thực hiện chế độ thông tin, báo cáo đúng thời hạn",
         5,
-        Kind::Standard,
+        CriterionKind::Standard,
         "Mỗi báo cáo chậm trừ 0,5 điểm",
     ),
-    ("III", "Công tác thi đua, khen thưởng", 15, Kind::Standard, ""),
+    ("III", "Công tác thi đua, khen thưởng", 15, CriterionKind::Standard, ""),
     (
         "III.1",
         "Ban hành kế hoạch, phát động phong trào thi đua",
         5,
-        Kind::Standard,
+        CriterionKind::Standard,
         "",
     ),
     (
         "III.2",
         "Sơ kết, tổng kết, phát hiện và nhân rộng điển hình tiên tiến",
         5,
-        Kind::Standard,
+        CriterionKind::Standard,
         "",
     ),
     (
         "III.3",
         "Tham gia đầy đủ các hoạt động của khối thi đua",
         5,
-        Kind::Standard,
+        CriterionKind::Standard,
         "Mỗi lần vắng không lý do trừ 1 điểm",
     ),
     (
         "IV",
         "Xây dựng Đảng, đoàn thể; kỷ luật, kỷ cương hành chính",
         15,
-        Kind::Standard,
+        CriterionKind::Standard,
         "",
     ),
     (
         "IV.1",
         "Xây dựng tổ chức đảng, đoàn thể trong sạch, vững mạnh",
         5,
-        Kind::Standard,
+        CriterionKind::Standard,
         "",
     ),
     (
         "IV.2",
         "Thực hành tiết kiệm, chống lãng phí; phòng, chống tham nhũng, tiêu cực",
         5,
-        Kind::Standard,
+        CriterionKind::Standard,
         "",
     ),
     (
         "IV.3",
         "Chấp hành kỷ luật, kỷ cương hành chính, văn hóa công vụ",
         5,
-        Kind::Standard,
+        CriterionKind::Standard,
         "",
     ),
-    ("V", "Công tác văn hóa, xã hội", 10, Kind::Standard, ""),
+    ("V", "Công tác văn hóa, xã hội", 10, CriterionKind::Standard, ""),
     (
         "V.1",
         "Tham gia công tác an sinh xã hội, từ thiện, nhân đạo",
         5,
-        Kind::Standard,
+        CriterionKind::Standard,
         "",
     ),
     (
         "V.2",
         "Phong trào văn hóa, văn nghệ, thể dục thể thao",
         5,
-        Kind::Standard,
+        CriterionKind::Standard,
         "",
     ),
-    ("VI", "Điểm thưởng", 5, Kind::Bonus, ""),
+    ("VI", "Điểm thưởng", 5, CriterionKind::Bonus, ""),
     (
         "VI.1",
         "Có sáng kiến, mô hình mới được cấp có thẩm quyền công nhận",
         3,
-        Kind::Bonus,
+        CriterionKind::Bonus,
         "Mỗi sáng kiến cấp tỉnh: 1,5 điểm",
     ),
     (
         "VI.2",
         "Được khen thưởng đột xuất, chuyên đề trong năm",
         2,
-        Kind::Bonus,
+        CriterionKind::Bonus,
         "",
     ),
-    ("VII", "Điểm trừ", 10, Kind::Deduction, ""),
+    ("VII", "Điểm trừ", 10, CriterionKind::Deduction, ""),
     (
         "VII.1",
         "Chậm gửi báo cáo, văn bản theo yêu cầu của khối",
         5,
-        Kind::Deduction,
+        CriterionKind::Deduction,
         "Mỗi lần chậm trừ 0,5 điểm",
     ),
     (
         "VII.2",
         "Có cán bộ, công chức vi phạm pháp luật, bị xử lý kỷ luật",
         5,
-        Kind::Deduction,
+        CriterionKind::Deduction,
         "Mỗi trường hợp trừ 2,5 điểm",
     ),
 ];
@@ -178,7 +185,7 @@ pub fn framework() -> Framework {
             leaf: true,
         });
     }
-    Framework::new(crate::registry::CRITERIA_SHEET, criteria)
+    Framework::new(CRITERIA_SHEET, criteria)
 }
 
 pub const PARTY_BLOC: &str = "Khối thi đua các cơ quan Đảng tỉnh";
@@ -331,12 +338,12 @@ pub fn scores(framework: &Framework, unit_code: &str, strength: u64, year: i32) 
             }
             let quarter = 25;
             let points = match c.kind {
-                Kind::Standard => {
+                CriterionKind::Standard => {
                     let loss = rng.quarters(strength.min(8)) * quarter;
                     (c.max.0 - loss).max(0)
                 }
-                Kind::Bonus => (rng.quarters(4) * 50).min(c.max.0),
-                Kind::Deduction => {
+                CriterionKind::Bonus => (rng.quarters(4) * 50).min(c.max.0),
+                CriterionKind::Deduction => {
                     if rng.next() % 4 == 0 {
                         50
                     } else {

@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::model::Points;
-use crate::registry::{Framework, Kind};
+use crate::reference::framework::{CriterionKind, Framework};
 
 /// The four figures every unit is ranked on.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -15,6 +15,24 @@ pub struct Totals {
     pub bonus: Points,
     pub deduction: Points,
     pub total: Points,
+}
+
+/// A unit's scores under its framework, computed once from the leaf scores
+/// and carried to ranking and the outputs: what a unit is ranked on.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Scores {
+    /// Score of every criterion (groups capped), indexed like the framework.
+    pub criteria: Vec<Points>,
+    pub totals: Totals,
+}
+
+impl Scores {
+    /// The scores of `leaf_scores` (indexed like `framework.criteria`).
+    pub fn of(framework: &Framework, leaf_scores: &[Points]) -> Scores {
+        let criteria = criterion_scores(framework, leaf_scores);
+        let totals = totals_of(framework, &criteria);
+        Scores { criteria, totals }
+    }
 }
 
 /// Score of every criterion: leaves as given, groups as the capped sum of
@@ -38,15 +56,23 @@ pub fn criterion_scores(framework: &Framework, leaf_scores: &[Points]) -> Vec<Po
 
 /// Standard, bonus, deduction and total from leaf scores.
 pub fn totals(framework: &Framework, leaf_scores: &[Points]) -> Totals {
-    let scores = criterion_scores(framework, leaf_scores);
-    let sum_of = |kind: Kind| -> Points {
+    totals_of(framework, &criterion_scores(framework, leaf_scores))
+}
+
+/// Standard, bonus, deduction and total from every criterion's score.
+fn totals_of(framework: &Framework, scores: &[Points]) -> Totals {
+    let sum_of = |kind: CriterionKind| -> Points {
         framework
             .tops()
             .filter(|&i| framework.criteria[i].kind == kind)
             .map(|i| scores[i])
             .sum()
     };
-    let (standard, bonus, deduction) = (sum_of(Kind::Standard), sum_of(Kind::Bonus), sum_of(Kind::Deduction));
+    let (standard, bonus, deduction) = (
+        sum_of(CriterionKind::Standard),
+        sum_of(CriterionKind::Bonus),
+        sum_of(CriterionKind::Deduction),
+    );
     Totals {
         standard,
         bonus,
@@ -58,9 +84,9 @@ pub fn totals(framework: &Framework, leaf_scores: &[Points]) -> Totals {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::registry::Criterion;
+    use crate::reference::framework::Criterion;
 
-    fn crit(code: &str, max: i64, kind: Kind, parent: Option<usize>, leaf: bool) -> Criterion {
+    fn crit(code: &str, max: i64, kind: CriterionKind, parent: Option<usize>, leaf: bool) -> Criterion {
         Criterion {
             code: code.into(),
             title: code.into(),
@@ -77,13 +103,13 @@ mod tests {
         Framework::new(
             "T",
             vec![
-                crit("I", 10, Kind::Standard, None, false),
-                crit("I.1", 8, Kind::Standard, Some(0), true),
-                crit("I.2", 8, Kind::Standard, Some(0), true),
-                crit("II", 5, Kind::Bonus, None, false),
-                crit("II.1", 5, Kind::Bonus, Some(3), true),
-                crit("III", 10, Kind::Deduction, None, false),
-                crit("III.1", 10, Kind::Deduction, Some(5), true),
+                crit("I", 10, CriterionKind::Standard, None, false),
+                crit("I.1", 8, CriterionKind::Standard, Some(0), true),
+                crit("I.2", 8, CriterionKind::Standard, Some(0), true),
+                crit("II", 5, CriterionKind::Bonus, None, false),
+                crit("II.1", 5, CriterionKind::Bonus, Some(3), true),
+                crit("III", 10, CriterionKind::Deduction, None, false),
+                crit("III.1", 10, CriterionKind::Deduction, Some(5), true),
             ],
         )
     }

@@ -107,8 +107,8 @@ fn outputs(out: &Path, written: &[PathBuf]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::calendar::Date;
     use crate::model::{Code, Issue};
-    use crate::settings::Date;
 
     fn outcome(issues: usize) -> Outcome {
         Outcome {

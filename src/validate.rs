@@ -3,36 +3,27 @@
 
 use crate::form::{FormMeta, META_MARK, META_SHEET, SCORE_SHEET};
 use crate::model::{Code, Issue, Points};
-use crate::read::table::{find_table, find_unit_line, Table, TableRow};
-use crate::read::{Book, Cell, LegacyText, ReadFailure, Sheet};
-use crate::registry::{Framework, Kind, Registry, UnitRef};
-use crate::score::{totals, Totals};
+use crate::read::table::{find_table, find_unit_line};
+use crate::read::{Book, LegacyText, ReadFailure, Sheet};
+use crate::reference::framework::{Criterion, CriterionKind, Framework, Frameworks};
+use crate::reference::registry::{Registry, UnitRef};
+use crate::score::{Scores, Totals};
+use crate::score_table::{Cell, Table, TableRow};
 use crate::text::fold;
 
-/// What validation needs to know besides the workbook.
-pub struct Context<'a> {
+/// What a workbook is checked against: the registry, each bloc's
+/// framework and the year of the settings.
+pub struct Expected<'a> {
     pub registry: &'a Registry,
-    pub frameworks: &'a [Framework],
-    /// Framework index per bloc index.
-    pub bloc_framework: &'a [usize],
+    pub frameworks: &'a Frameworks,
     pub year: i32,
 }
 
-impl Context<'_> {
-    pub fn framework_of(&self, bloc: usize) -> &Framework {
-        &self.frameworks[self.bloc_framework[bloc]]
-    }
-}
-
-/// Leaf scores of one unit, indexed like the framework's criteria (groups 0).
+/// One unit's scores as it gave them and after appraisal.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Scorecard {
-    pub self_scores: Vec<Points>,
-    pub final_scores: Vec<Points>,
-    /// Whether an appraisal column was present.
-    pub appraised: bool,
-    pub self_totals: Totals,
-    pub final_totals: Totals,
+    pub self_scores: Scores,
+    pub final_scores: Scores,
 }
 
 /// The outcome of reading and validating one file.
@@ -123,7 +114,7 @@ fn legacy_issue(file: &str, sheet: &str, found: &LegacyText) -> Issue {
 }
 
 /// Reads and validates one opened workbook. `file` is the path shown in issues.
-pub fn validate(file: &str, mut book: Book, ctx: &Context) -> Validated {
+pub fn validate(file: &str, mut book: Book, ctx: &Expected) -> Validated {
     let names = book.sheet_names();
     let meta = form_meta(&mut book, &names);
     let (raw_name, sheet, table) = match locate_table(&mut book, &names) {
@@ -157,7 +148,7 @@ pub fn validate(file: &str, mut book: Book, ctx: &Context) -> Validated {
         }
     };
     let unit_code = ctx.registry.unit(unit).code.clone();
-    let framework = ctx.framework_of(unit.0);
+    let framework = ctx.frameworks.of(unit.bloc);
     if let Some(meta) = &meta {
         if meta.framework != framework.fingerprint || meta.year != ctx.year {
             issues.push(
@@ -192,7 +183,7 @@ fn identify_unit(
     sheet: &Sheet,
     table: &Table,
     meta: Option<&FormMeta>,
-    ctx: &Context,
+    ctx: &Expected,
 ) -> Result<UnitRef, Box<Issue>> {
     if let Some(meta) = meta {
         if let Some(unit) = ctx.registry.find_code(&meta.unit_code) {
@@ -339,15 +330,12 @@ fn score_table(file: &str, table: &Table, framework: &Framework, issues: &mut Ve
             }
         }
     }
-    let self_totals = totals(framework, &self_scores);
-    let final_totals = totals(framework, &final_scores);
-    check_total(file, table, &self_totals, issues);
+    let self_scores = Scores::of(framework, &self_scores);
+    let final_scores = Scores::of(framework, &final_scores);
+    check_total(file, table, &self_scores.totals, issues);
     Scorecard {
         self_scores,
         final_scores,
-        appraised: table.columns.appraisal.is_some(),
-        self_totals,
-        final_totals,
     }
 }
 
@@ -355,7 +343,7 @@ fn score_table(file: &str, table: &Table, framework: &Framework, issues: &mut Ve
 /// score when the cell is usable.
 fn read_score(
     cell: &Cell,
-    criterion: &crate::registry::Criterion,
+    criterion: &Criterion,
     (row, col): (u32, u32),
     file: &str,
     sheet: &str,
@@ -366,7 +354,7 @@ fn read_score(
     let points = match cell {
         Cell::Number(n) => Points::from_f64(*n),
         Cell::Empty => {
-            if criterion.kind == Kind::Standard {
+            if criterion.kind == CriterionKind::Standard {
                 issues.push(issue(
                     Code::ScoreBlank,
                     format!(
@@ -489,15 +477,14 @@ fn check_total(file: &str, table: &Table, own: &Totals, issues: &mut Vec<Issue>)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::read::table::Columns;
-    use crate::registry::Criterion;
+    use crate::score_table::Columns;
 
     fn framework(codes: &[(&str, &str)]) -> Framework {
         let mut criteria: Vec<Criterion> = vec![Criterion {
             code: "1".into(),
             title: "Nhóm".into(),
             max: Points(10000),
-            kind: Kind::Standard,
+            kind: CriterionKind::Standard,
             guide: String::new(),
             parent: None,
             depth: 0,
@@ -508,7 +495,7 @@ mod tests {
                 code: code.to_string(),
                 title: title.to_string(),
                 max: Points(1000),
-                kind: Kind::Standard,
+                kind: CriterionKind::Standard,
                 guide: String::new(),
                 parent: Some(0),
                 depth: 1,
@@ -560,8 +547,8 @@ mod tests {
         let mut issues = Vec::new();
         let card = score_table("f.xlsx", &table(rows), &fw, &mut issues);
         assert!(issues.is_empty(), "{issues:?}");
-        assert_eq!(card.self_scores[fw.find("1.10").unwrap()], Points(750));
-        assert_eq!(card.self_totals.total, Points(9 * 500 + 750));
+        assert_eq!(card.self_scores.criteria[fw.find("1.10").unwrap()], Points(750));
+        assert_eq!(card.self_scores.totals.total, Points(9 * 500 + 750));
     }
 
     #[test]
@@ -576,7 +563,7 @@ mod tests {
         let card = score_table("f.xlsx", &table(rows), &fw, &mut issues);
         assert_eq!(issues.len(), 1);
         assert_eq!(issues[0].code, Code::CriterionUnknown);
-        assert_eq!(issues[0].cell.as_deref(), Some("A4"));
-        assert_eq!(card.self_totals.total, Points(1000));
+        assert_eq!(issues[0].cell.map(|c| c.to_string()).as_deref(), Some("A4"));
+        assert_eq!(card.self_scores.totals.total, Points(1000));
     }
 }

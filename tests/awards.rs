@@ -8,9 +8,9 @@ use std::path::Path;
 
 use common::*;
 use serde_json::Value;
+use thidua::calendar::Date;
 use thidua::model::Points;
 use thidua::sample::{self, PARTY_BLOC};
-use thidua::settings::Date;
 use thidua::write::forms::{form_workbook, FormSpec};
 
 const GOV_FLAG: &str = "Cờ thi đua của Chính phủ";
@@ -105,7 +105,7 @@ fn party_folder(settings: &str, losses: &[i64]) -> (tempfile::TempDir, std::path
             .criteria
             .iter()
             .map(|c| match (c.leaf, c.kind) {
-                (true, thidua::registry::Kind::Standard) => c.max,
+                (true, thidua::reference::framework::CriterionKind::Standard) => c.max,
                 _ => Points::ZERO,
             })
             .collect();

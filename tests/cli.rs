@@ -138,7 +138,7 @@ fn committed_sample_is_what_the_generator_writes() {
     let committed = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/bac-ninh-2026");
     let tmp = tempdir();
     let fresh = tmp.path().join("bac-ninh-2026");
-    let date = thidua::settings::Date {
+    let date = thidua::calendar::Date {
         year: 2026,
         month: 11,
         day: 21,

@@ -10,7 +10,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use common::*;
-use thidua::pipeline::Workspace;
+use thidua::workspace::Workspace;
 
 const OTHER_DATE: &str = "2027-01-15";
 

@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use calamine::{open_workbook_auto, Data, Reader};
-use thidua::read::Cell;
-use thidua::settings::Limits;
+use thidua::read::Limits;
+use thidua::score_table::Cell;
 
 fn xlsx_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {

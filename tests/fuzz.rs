@@ -26,11 +26,13 @@ use proptest::sample::Index;
 use proptest::test_runner::Config;
 
 use thidua::app;
+use thidua::calendar::Date;
 use thidua::model::Severity;
-use thidua::pipeline::{evaluate_bytes, Workspace};
+use thidua::pipeline::evaluate_bytes;
 use thidua::read;
-use thidua::settings::{Date, Settings};
-use thidua::validate::{validate, Context, Validated};
+use thidua::settings::Settings;
+use thidua::validate::{validate, Expected, Validated};
+use thidua::workspace::Workspace;
 use thidua::write::forms::{form_workbook, FormSpec};
 
 const DATE: Date = Date {
@@ -68,11 +70,10 @@ fn workspace() -> &'static Workspace {
     .1
 }
 
-fn context(ws: &Workspace) -> Context<'_> {
-    Context {
+fn context(ws: &Workspace) -> Expected<'_> {
+    Expected {
         registry: &ws.registry,
         frameworks: &ws.frameworks,
-        bloc_framework: &ws.bloc_framework,
         year: ws.settings.year,
     }
 }
@@ -85,7 +86,7 @@ fn seeds() -> &'static [(&'static str, Vec<u8>)] {
         let ws = workspace();
         let bloc = &ws.registry.blocs[0];
         let unit = &bloc.units[0];
-        let framework = ws.framework_of(0);
+        let framework = ws.frameworks.of(0);
         let filled = thidua::sample::scores(framework, &unit.code, thidua::sample::strength(0), ws.settings.year);
         let spec = |filled| FormSpec {
             bloc: &bloc.name,

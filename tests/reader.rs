@@ -106,7 +106,7 @@ fn old_form() -> Vec<u8> {
         unit_code: "KT01",
         unit_name: "Sở Tài chính",
         year: 1999,
-        date: thidua::settings::Date {
+        date: thidua::calendar::Date {
             year: 1999,
             month: 12,
             day: 1,
@@ -493,8 +493,9 @@ fn ods(rows: &str) -> Vec<u8> {
 /// reader turns it into `NoCachedValue`, never an empty cell or a 0.
 #[test]
 fn formulas_without_cached_values_are_never_zero() {
-    use thidua::read::{open, Cell};
-    let limits = thidua::settings::Limits::default();
+    use thidua::read::open;
+    use thidua::score_table::Cell;
+    let limits = thidua::read::Limits::default();
     let sheet = format!(
         r#"{SHEET_HEAD}<sheetData><row r="1"><c r="A1"><f>1+1</f></c><c r="B1" t="str"><f>"x"</f><v></v></c><c r="C1"><f>2+2</f><v>4</v></c><c r="D1" t="e"><f>1/0</f><v>#DIV/0!</v></c></row></sheetData></worksheet>"#
     );
@@ -594,8 +595,9 @@ fn no_fixture_makes_the_process_panic() {
 #[test]
 fn review_findings_read_as_calamine_does() {
     use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
-    use thidua::read::{open, Cell};
-    let limits = thidua::settings::Limits::default();
+    use thidua::read::open;
+    use thidua::score_table::Cell;
+    let limits = thidua::read::Limits::default();
     let shared = r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="2" uniqueCount="2"><si><t>a_x000D_
 b</t></si><si><t>c&#13;d_x005F_x0009_</t></si></sst>"#;
     let sheet = format!(
@@ -644,7 +646,7 @@ b</t></si><si><t>c&#13;d_x005F_x0009_</t></si></sst>"#;
 #[test]
 fn last_row_of_the_grid_does_not_wrap() {
     use thidua::read::open;
-    let limits = thidua::settings::Limits::default();
+    let limits = thidua::read::Limits::default();
     let sheet = format!(
         r#"{SHEET_HEAD}<sheetData><row r="1"><c><v>1</v></c></row><row r="4294967295"></row><row><c><v>2</v></c></row></sheetData></worksheet>"#
     );
@@ -658,8 +660,9 @@ fn last_row_of_the_grid_does_not_wrap() {
 /// Excel in those languages) opens like any other.
 #[test]
 fn cjk_font_names_in_styles_do_not_stop_the_reader() {
-    use thidua::read::{open, Cell};
-    let limits = thidua::settings::Limits::default();
+    use thidua::read::open;
+    use thidua::score_table::Cell;
+    let limits = thidua::read::Limits::default();
     let styles = r#"<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="2"><font><name val="宋体"/></font><font><name val="맑은 고딕"/></font></fonts><cellXfs count="2"><xf fontId="0"/><xf fontId="1"/></cellXfs></styleSheet>"#;
     let sheet = format!(
         r#"{SHEET_HEAD}<sheetData><row r="1"><c r="A1" s="1" t="inlineStr"><is><t>Sở Y tế</t></is></c></row></sheetData></worksheet>"#

@@ -8,7 +8,7 @@ mod common;
 use calamine::{open_workbook_auto, Data, Reader};
 use common::*;
 use thidua::model::column_letters;
-use thidua::registry::Kind;
+use thidua::reference::framework::CriterionKind;
 use thidua::sample;
 
 #[test]
@@ -65,7 +65,10 @@ fn bloc_sheet_formulas_are_the_expected_text() {
             if !has_scores {
                 continue;
             }
-            for (k, kind) in [Kind::Standard, Kind::Bonus, Kind::Deduction].iter().enumerate() {
+            for (k, kind) in [CriterionKind::Standard, CriterionKind::Bonus, CriterionKind::Deduction]
+                .iter()
+                .enumerate()
+            {
                 let tops: Vec<String> = framework
                     .tops()
                     .filter(|&i| framework.criteria[i].kind == *kind)

@@ -16,9 +16,10 @@ use calamine::{open_workbook_auto, Data, Reader};
 use common::*;
 use sha2::{Digest, Sha256};
 
-use thidua::registry::{Bloc, Registry, Role, Unit};
+use thidua::calendar::Date;
+use thidua::reference::registry::{Bloc, Registry, Role, Unit};
 use thidua::sample;
-use thidua::settings::{Date, Settings};
+use thidua::settings::Settings;
 use thidua::write::docx::layout::xml_char;
 use thidua::write::forms::{criteria_workbook, form_workbook, registry_workbook, FormSpec};
 

@@ -12,10 +12,10 @@ use std::process::Command;
 use calamine::{open_workbook_auto, Data, Reader};
 use common::*;
 use quick_xml::events::Event;
+use thidua::calendar::Date;
 use thidua::model::Points;
-use thidua::registry::Framework;
+use thidua::reference::framework::Framework;
 use thidua::sample;
-use thidua::settings::Date;
 use thidua::write::forms::{form_workbook, FormSpec};
 
 // ---------------------------------------------------------------- helpers
@@ -626,7 +626,7 @@ fn member_form_is_protected_validated_and_totals_are_cached() {
         .collect();
     for (v, (lo, hi)) in validations.iter().zip(&bounds) {
         // The validated cell tells which criterion it is for.
-        let (row, column) = thidua::write::feedback::parse_a1(&v["sqref"]).unwrap();
+        let (row, column) = common::parse_a1(&v["sqref"]).unwrap();
         assert_eq!(column as usize, score_col);
         let leaf = &framework.criteria[row as usize - header_at - 1];
         assert!(leaf.leaf, "{}", leaf.code);
@@ -802,7 +802,7 @@ fn feedback_workbooks_show_rejected_values_and_messages() {
     let cell = over["cell"].as_str().unwrap();
     assert!(list.iter().any(|r| r.iter().any(|c| text(c) == message)), "{list:?}");
     assert!(list.iter().any(|r| r.iter().any(|c| text(c) == cell)));
-    let (row, column) = thidua::write::feedback::parse_a1(cell).unwrap();
+    let (row, column) = common::parse_a1(cell).unwrap();
     let mut wb = open_workbook_auto(&path).unwrap();
     let range = wb.worksheet_range("Tự chấm điểm").unwrap();
     let framework = sample::framework();
@@ -838,7 +838,7 @@ fn feedback_workbooks_show_rejected_values_and_messages() {
         .expect("score.not-number")
         .clone();
     let path = dir.join("out/phan-hoi").join(format!("{text_stem}.xlsx"));
-    let (row, column) = thidua::write::feedback::parse_a1(not_number["cell"].as_str().unwrap()).unwrap();
+    let (row, column) = common::parse_a1(not_number["cell"].as_str().unwrap()).unwrap();
     let mut wb = open_workbook_auto(&path).unwrap();
     let range = wb.worksheet_range("Bang diem").unwrap();
     assert_eq!(

@@ -9,8 +9,8 @@
 
 use std::io::{Cursor, Read};
 
+use super::Limits;
 use crate::read::ReadFailure;
-use crate::settings::Limits;
 
 const MB: u64 = 1024 * 1024;
 

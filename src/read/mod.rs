@@ -19,55 +19,27 @@ use std::io::Cursor;
 
 use calamine::{Data, Ods, Reader, Sheets, Xls};
 
-use crate::settings::Limits;
+use crate::score_table::Cell;
 use crate::text::nfc;
 use legacy::Legacy;
 
-/// The value of one cell, converted at the boundary.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Cell {
-    Empty,
-    Number(f64),
-    Text(String),
-    Bool(bool),
-    /// An error value such as `#REF!`.
-    Error(String),
-    /// A formula whose result was never computed and saved.
-    NoCachedValue,
+/// How much one workbook may hold before it is refused as too large
+/// (`[limits]` of `thidua.toml`): the reader owns them, the settings fill them.
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    pub max_file_mb: u64,
+    pub max_unpacked_mb: u64,
+    pub max_cells: u64,
 }
 
-impl Cell {
-    /// The cell as display text (numbers without trailing zeros).
-    pub fn text(&self) -> String {
-        self.as_text().into_owned()
-    }
-
-    /// [`Cell::text`] without copying text that is already there.
-    pub fn as_text(&self) -> std::borrow::Cow<'_, str> {
-        match self {
-            Cell::Empty | Cell::NoCachedValue => "".into(),
-            Cell::Number(n) => number_text(*n).into(),
-            Cell::Text(s) => s.as_str().into(),
-            Cell::Bool(b) => if *b { "TRUE" } else { "FALSE" }.into(),
-            Cell::Error(e) => e.as_str().into(),
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_file_mb: 50,
+            max_unpacked_mb: 300,
+            max_cells: 2_000_000,
         }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        match self {
-            Cell::Empty => true,
-            Cell::Text(s) => s.trim().is_empty(),
-            _ => false,
-        }
-    }
-}
-
-/// `1` for 1.0, `1.1` for 1.1: how a code typed as a number reads.
-fn number_text(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        format!("{n}")
     }
 }
 

@@ -3,7 +3,8 @@
 //! columns in any order, extra columns, a total row and a signature block
 //! below.
 
-use crate::read::{Cell, Sheet};
+use crate::read::Sheet;
+use crate::score_table::{Cell, Columns, Table, TableRow};
 use crate::text::fold;
 
 /// How far down the header row may sit.
@@ -57,37 +58,6 @@ fn role_of(title: &str) -> Option<Role> {
     } else {
         None
     }
-}
-
-/// Columns of a found table (zero-based).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Columns {
-    pub code: Option<u32>,
-    pub content: Option<u32>,
-    pub max: Option<u32>,
-    pub self_score: u32,
-    pub appraisal: Option<u32>,
-}
-
-/// One data row under the header.
-#[derive(Clone, Debug, PartialEq)]
-pub struct TableRow {
-    pub row: u32,
-    pub code: String,
-    pub text: String,
-    pub self_score: Cell,
-    pub appraisal: Option<Cell>,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Table {
-    pub sheet: String,
-    /// The last header row (the second one for a two-row header).
-    pub header_row: u32,
-    pub columns: Columns,
-    pub rows: Vec<TableRow>,
-    /// The `Tổng cộng` row, if the sheet has one.
-    pub total: Option<TableRow>,
 }
 
 /// Titles of one header row (folded), by column. A two-row header joins the

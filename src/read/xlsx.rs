@@ -11,10 +11,11 @@ use std::io::{Cursor, Read};
 
 use zip::ZipArchive;
 
+use super::Limits;
 use crate::read::legacy::{self, Legacy};
 use crate::read::scan::{unescape_into, ScanError, Scanner, Tag, Token};
-use crate::read::{Cell, CellFont, Cells, ReadFailure};
-use crate::settings::Limits;
+use crate::read::{CellFont, Cells, ReadFailure};
+use crate::score_table::Cell;
 use crate::text::nfc;
 
 /// An opened .xlsx package.

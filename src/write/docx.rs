@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use crate::error::Fatal;
 use crate::model::Points;
-use crate::outcome::{BlocResult, Outcome, UnitResult, UnitStatus};
+use crate::outcome::{BlocResult, Note, Outcome, UnitResult, UnitStatus};
 use crate::settings::{LeaderPolicy, Settings};
 use crate::text::fold;
 use crate::write::atomic_write;
@@ -307,10 +307,10 @@ impl Context {
             .units
             .iter()
             .flat_map(|u| {
-                u.notes
-                    .iter()
-                    .filter_map(|n| n.strip_prefix(EXCLUDED_NOTE))
-                    .map(move |reason| format!("{}: {}", u.name, sentence_case(reason.trim())))
+                u.notes.iter().filter_map(move |n| match n {
+                    Note::Excluded(reason) => Some(format!("{}: {}", u.name, sentence_case(reason.trim()))),
+                    _ => None,
+                })
             })
             .collect();
         Context {
@@ -372,30 +372,18 @@ impl Context {
     }
 }
 
-/// How the award stage notes a tie at a quota's edge (see `award.rs`):
-/// `đồng hạng với B, tranh 1 suất "X": chờ hội nghị khối quyết định`.
-const TIE_NOTE: &str = "đồng hạng với ";
-const TIE_PLACES: &str = ", tranh ";
-const TIE_END: &str = ": chờ hội nghị khối quyết định";
-/// How the award stage notes a unit of the `Không xét` sheet.
-const EXCLUDED_NOTE: &str = "không xét khen thưởng: ";
-
 /// Ties at a quota's edge, one line per tied group, units in rank order:
 /// `A, B đồng hạng 1, cùng tranh 1 suất “Cờ thi đua của Chính phủ”`.
 fn ties(bloc: &BlocResult) -> Vec<String> {
     // (rank, places contested) → the tied units.
-    type Key<'a> = (Option<u32>, &'a str);
+    type Key<'a> = (Option<u32>, &'a [(String, usize)]);
     let mut groups: Vec<(Key, Vec<&str>)> = Vec::new();
     for u in ranked_units(bloc) {
         for note in &u.notes {
-            let Some(rest) = note.strip_prefix(TIE_NOTE) else {
+            let Note::TiePending { places, .. } = note else {
                 continue;
             };
-            let rest = rest.strip_suffix(TIE_END).unwrap_or(rest);
-            let Some(at) = rest.find(TIE_PLACES) else {
-                continue;
-            };
-            let key = (u.rank, &rest[at + TIE_PLACES.len()..]);
+            let key = (u.rank, places.as_slice());
             match groups.iter_mut().find(|(k, _)| *k == key) {
                 Some((_, units)) => units.push(&u.name),
                 None => groups.push((key, vec![&u.name])),
@@ -409,7 +397,7 @@ fn ties(bloc: &BlocResult) -> Vec<String> {
             format!(
                 "{} đồng hạng{rank}, cùng tranh {}",
                 units.join(", "),
-                curly_quotes(places)
+                curly_quotes(&Note::places_text(places))
             )
         })
         .collect()
@@ -816,7 +804,7 @@ fn draft_mark() -> Paragraph {
 }
 
 /// docx-rs's package, touched up.
-fn pack(docx: Docx, date: crate::settings::Date) -> Result<Vec<u8>, String> {
+fn pack(docx: Docx, date: crate::calendar::Date) -> Result<Vec<u8>, String> {
     package::package(docx.build(), date).map_err(|e| e.to_string())
 }
 

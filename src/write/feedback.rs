@@ -12,12 +12,11 @@ use std::collections::BTreeMap;
 
 use rust_xlsxwriter::{Format, FormatAlign, Note, Worksheet, XlsxError};
 
+use crate::calendar::Date;
 use crate::model::{Issue, Severity};
-use crate::read::table::Table;
-use crate::read::Cell;
-use crate::registry::Framework;
-use crate::settings::Date;
-use crate::write::xlsx::{
+use crate::reference::framework::Framework;
+use crate::score_table::{Cell, Table};
+use crate::write::xlsx_kit::{
     fit_row, new_workbook, num, print_setup, print_setup_titled, severity_label, sheet_ref, write_file_link, Formats,
     SheetNames,
 };
@@ -40,24 +39,6 @@ pub struct FeedbackInput<'a> {
     /// The unit's framework, for the maxima beside the member's scores.
     pub framework: Option<&'a Framework>,
     pub issues: &'a [Issue],
-}
-
-/// Zero-based (row, column) of an A1 reference such as `D14`.
-pub fn parse_a1(cell: &str) -> Option<(u32, u16)> {
-    let cell = cell.trim().replace('$', "");
-    let split = cell.find(|c: char| c.is_ascii_digit())?;
-    let (letters, digits) = cell.split_at(split);
-    if letters.is_empty() || letters.len() > 3 || !letters.chars().all(|c| c.is_ascii_alphabetic()) {
-        return None;
-    }
-    let col = letters.chars().fold(0u32, |acc, c| {
-        acc * 26 + (c.to_ascii_uppercase() as u32 - 'A' as u32 + 1)
-    });
-    let row: u32 = digits.parse().ok()?;
-    if row == 0 || row > 1_048_576 || col == 0 || col > 16_384 {
-        return None;
-    }
-    Some((row - 1, (col - 1) as u16))
 }
 
 /// The look of the problem cells.
@@ -109,7 +90,12 @@ fn on_table(issue: &Issue, table: &Table) -> Option<(u32, u16)> {
     if issue.sheet.as_deref().is_some_and(|s| s != table.sheet) {
         return None;
     }
-    parse_a1(issue.cell.as_deref()?)
+    // Only a position Excel can address is laid out.
+    let cell = issue.cell?;
+    u16::try_from(cell.col)
+        .ok()
+        .filter(|&col| col < 16_384 && cell.row < 1_048_576)
+        .map(|col| (cell.row, col))
 }
 
 const LIST_HEADERS: [(&str, f64); 6] = [
@@ -133,7 +119,7 @@ fn list_sheet(ws: &mut Worksheet, input: &FeedbackInput, layout: Option<&str>, f
         &f.title,
     )?;
     let left = Format::new()
-        .set_font_name(crate::write::xlsx::FONT)
+        .set_font_name(crate::write::xlsx_kit::FONT)
         .set_font_size(11)
         .set_text_wrap()
         .set_align(FormatAlign::Top);
@@ -183,15 +169,15 @@ fn list_sheet(ws: &mut Worksheet, input: &FeedbackInput, layout: Option<&str>, f
         ws.write_string_with_format(row, 1, severity_label(issue.severity), level)?;
         ws.write_string_with_format(row, 2, issue.code.as_str(), &f.text)?;
         ws.write_string_with_format(row, 3, issue.sheet.as_deref().unwrap_or(""), &f.wrap)?;
-        let cell = issue.cell.as_deref().unwrap_or("");
+        let cell = issue.cell.map(|c| c.to_string()).unwrap_or_default();
         let target = input.table.zip(layout).filter(|(t, _)| on_table(issue, t).is_some());
         match target {
             Some((_, sheet)) if !cell.is_empty() => {
-                let url = rust_xlsxwriter::Url::new(format!("internal:{}", sheet_ref(sheet, cell))).set_text(cell);
+                let url = rust_xlsxwriter::Url::new(format!("internal:{}", sheet_ref(sheet, &cell))).set_text(&cell);
                 ws.write_url_with_format(row, 4, url, &f.link)?;
             }
             _ => {
-                ws.write_string_with_format(row, 4, cell, &f.integer)?;
+                ws.write_string_with_format(row, 4, &cell, &f.integer)?;
             }
         }
         ws.write_string_with_format(row, 5, &issue.message, &f.wrap)?;
@@ -232,7 +218,7 @@ fn layout_sheet(ws: &mut Worksheet, input: &FeedbackInput, table: &Table, f: &Fo
         entry.1.push(&issue.message);
         by_row.entry(r).or_default().push(format!(
             "{} ({}): {}",
-            issue.cell.as_deref().unwrap_or(""),
+            issue.cell.map(|c| c.to_string()).unwrap_or_default(),
             severity_label(issue.severity),
             issue.message
         ));
@@ -320,7 +306,7 @@ fn layout_sheet(ws: &mut Worksheet, input: &FeedbackInput, table: &Table, f: &Fo
         let note = Note::new(messages.join("\n"))
             .set_width(360)
             .set_height(120)
-            .set_font_name(crate::write::xlsx::FONT);
+            .set_font_name(crate::write::xlsx_kit::FONT);
         ws.insert_note(r, c, &note)?;
     }
     let content_width = if cols.content.is_some() { CONTENT_WIDTH } else { 12.0 };
@@ -343,19 +329,4 @@ fn layout_sheet(ws: &mut Worksheet, input: &FeedbackInput, table: &Table, f: &Fo
         None => "PHẢN HỒI BẢNG TỰ CHẤM ĐIỂM".to_string(),
     };
     print_setup_titled(ws, true, (header, header), &title)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_a1_references() {
-        assert_eq!(parse_a1("A1"), Some((0, 0)));
-        assert_eq!(parse_a1("D14"), Some((13, 3)));
-        assert_eq!(parse_a1("$AA$3"), Some((2, 26)));
-        assert_eq!(parse_a1("14"), None);
-        assert_eq!(parse_a1("D0"), None);
-        assert_eq!(parse_a1("ZZZZ1"), None);
-    }
 }

@@ -3,15 +3,13 @@
 
 use rust_xlsxwriter::{DataValidation, DataValidationRule, Format, FormatAlign, ProtectionOptions, XlsxError};
 
+use crate::calendar::Date;
 use crate::form::{FormMeta, COLUMNS, META_MARK, META_SHEET, SCORE_SHEET};
 use crate::model::Points;
-use crate::registry::{
-    Framework, Kind, Registry, Role, CRITERIA_HEADERS, EXCLUDED_HEADERS, EXCLUDED_SHEET, REGISTRY_HEADERS,
-    REGISTRY_SHEET,
-};
+use crate::reference::framework::{Criterion, CriterionKind, Framework, CRITERIA_HEADERS};
+use crate::reference::registry::{Registry, Role, EXCLUDED_HEADERS, EXCLUDED_SHEET, REGISTRY_HEADERS, REGISTRY_SHEET};
 use crate::score::{criterion_scores, totals};
-use crate::settings::Date;
-use crate::write::xlsx::{fit_row, formula, new_workbook, num, print_setup, Formats, FONT};
+use crate::write::xlsx_kit::{fit_row, formula, new_workbook, num, print_setup, Formats, FONT};
 
 /// Column widths of the form: code, text, maximum, score, explanation.
 const FORM_WIDTHS: [f64; 5] = [8.0, 60.0, 10.0, 11.0, 34.0];
@@ -21,11 +19,11 @@ const PROMPT_MAX: usize = 255;
 
 /// The message shown when a score cell is selected: the range, and the
 /// criterion's scoring guide when it fits.
-fn prompt(c: &crate::registry::Criterion) -> String {
+fn prompt(c: &Criterion) -> String {
     let range = match c.kind {
-        Kind::Deduction => format!("Nhập điểm bị trừ (số dương) từ 0 đến {}.", c.max.to_vietnamese()),
-        Kind::Bonus => format!("Nhập điểm thưởng từ 0 đến {}.", c.max.to_vietnamese()),
-        Kind::Standard => format!("Nhập điểm từ 0 đến {}.", c.max.to_vietnamese()),
+        CriterionKind::Deduction => format!("Nhập điểm bị trừ (số dương) từ 0 đến {}.", c.max.to_vietnamese()),
+        CriterionKind::Bonus => format!("Nhập điểm thưởng từ 0 đến {}.", c.max.to_vietnamese()),
+        CriterionKind::Standard => format!("Nhập điểm từ 0 đến {}.", c.max.to_vietnamese()),
     };
     let guide = c.guide.trim();
     let with_guide = format!("{range} {guide}");
@@ -151,8 +149,8 @@ pub fn form_workbook(spec: &FormSpec) -> Result<Vec<u8>, XlsxError> {
         }
     }
     let total_row = row_of(framework.criteria.len());
-    let sign = |kind: Kind| match kind {
-        Kind::Deduction => "-",
+    let sign = |kind: CriterionKind| match kind {
+        CriterionKind::Deduction => "-",
         _ => "+",
     };
     let terms: String = framework
@@ -232,14 +230,14 @@ pub fn registry_workbook(registry: &Registry, date: Date) -> Result<Vec<u8>, Xls
         ws.write_string_with_format(0, col as u16, *title, &f.header)?;
         ws.set_column_width(col as u16, width)?;
     }
-    for (row, ((b, _), unit)) in registry.units().enumerate() {
+    for (row, (at, unit)) in registry.units().enumerate() {
         let r = row as u32 + 1;
         let role = match unit.role {
             Role::Leader => "Trưởng khối",
             Role::Deputy => "Phó khối",
             Role::Member => "",
         };
-        ws.write_string_with_format(r, 0, &registry.blocs[b].name, &f.wrap)?;
+        ws.write_string_with_format(r, 0, &registry.blocs[at.bloc].name, &f.wrap)?;
         ws.write_string_with_format(r, 1, &unit.code, &f.text)?;
         ws.write_string_with_format(r, 2, &unit.name, &f.wrap)?;
         ws.write_string_with_format(r, 3, role, &f.text)?;

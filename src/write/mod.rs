@@ -8,7 +8,8 @@ pub mod feedback;
 pub mod forms;
 pub mod json;
 pub mod names;
-pub mod xlsx;
+pub mod tong_hop;
+pub mod xlsx_kit;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

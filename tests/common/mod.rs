@@ -63,3 +63,22 @@ pub fn have(cmd: &str) -> bool {
         .map(|o| o.status.success())
         .unwrap_or(false)
 }
+
+/// Zero-based (row, column) of an A1 reference such as `D14` or `$AA$3`, as
+/// the outputs write them.
+pub fn parse_a1(cell: &str) -> Option<(u32, u16)> {
+    let cell = cell.trim().replace('$', "");
+    let split = cell.find(|c: char| c.is_ascii_digit())?;
+    let (letters, digits) = cell.split_at(split);
+    if letters.is_empty() || letters.len() > 3 || !letters.chars().all(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    let col = letters.chars().fold(0u32, |acc, c| {
+        acc * 26 + (c.to_ascii_uppercase() as u32 - 'A' as u32 + 1)
+    });
+    let row: u32 = digits.parse().ok()?;
+    if row == 0 || row > 1_048_576 || col == 0 || col > 16_384 {
+        return None;
+    }
+    Some((row - 1, (col - 1) as u16))
+}

@@ -27,7 +27,7 @@ use docx_rs::XMLDocx;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
 
-use crate::settings::Date;
+use crate::calendar::Date;
 
 /// Height (twips, "at least") that marks a header row for [`package`]: no
 /// other row uses it.

@@ -1,23 +1,29 @@
-//! `thidua.toml`: the settings a user rarely changes (SPEC §4).
+//! `thidua.toml`: the settings a user rarely changes (every key is in
+//! docs/thidua-toml.md).
 //!
 //! Parsed strictly: an unknown key or an invalid value is a fatal error that
-//! names the key and says what is expected, in Vietnamese.
+//! names the key and says what is expected, in Vietnamese
+//! ([`toml_error`]). Checks against the registry and the criteria live in
+//! [`crate::workspace`].
+
+mod toml_error;
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::Path;
 
 use serde::{Deserialize, Deserializer};
 
-use crate::award::applies;
+use crate::calendar::Date;
 use crate::error::Fatal;
 use crate::model::Points;
-use crate::registry::Registry;
+use crate::read::Limits;
+use crate::reference::votes::{DEPUTY_VOTE, LEADER_VOTE};
 use crate::text::fold;
+use toml_error::explain_toml_error;
 
 /// The default settings file written by `thidua init`, with `{{year}}` and
 /// `{{report_date}}` to fill in.
-pub const DEFAULT_TOML: &str = include_str!("../templates/thidua.toml");
+pub const DEFAULT_TOML: &str = include_str!("../../templates/thidua.toml");
 
 /// The settings file name inside a working folder.
 pub const FILE_NAME: &str = "thidua.toml";
@@ -64,24 +70,6 @@ impl Default for Files {
             criteria: "tieu-chi.xlsx".into(),
             submissions: "nop".into(),
             votes: "phieu-bau.xlsx".into(),
-        }
-    }
-}
-
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Limits {
-    pub max_file_mb: u64,
-    pub max_unpacked_mb: u64,
-    pub max_cells: u64,
-}
-
-impl Default for Limits {
-    fn default() -> Limits {
-        Limits {
-            max_file_mb: 50,
-            max_unpacked_mb: 300,
-            max_cells: 2_000_000,
         }
     }
 }
@@ -172,6 +160,16 @@ impl Share {
     pub fn reached_by(self, part: i64, whole: i64) -> bool {
         whole > 0 && part as i128 * Share::ONE as i128 >= self.0 as i128 * whole as i128
     }
+
+    /// As a Vietnamese percentage to one decimal: `80%`, `66,7%`.
+    pub fn percent(self) -> String {
+        let tenths = (u64::from(self.0) + 500) / 1000;
+        if tenths % 10 == 0 {
+            format!("{}%", tenths / 10)
+        } else {
+            format!("{},{}%", tenths / 10, tenths % 10)
+        }
+    }
 }
 
 impl<'de> Deserialize<'de> for Share {
@@ -227,6 +225,13 @@ pub struct Award {
     pub blocs: Vec<String>,
 }
 
+impl Award {
+    /// Whether this award is proposed in the bloc named `bloc`.
+    pub fn applies_to(&self, bloc: &str) -> bool {
+        self.blocs.is_empty() || self.blocs.iter().any(|b| fold(b) == fold(bloc))
+    }
+}
+
 #[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum LeaderPolicy {
@@ -264,93 +269,6 @@ pub struct BlocSettings {
     /// The tờ trình's number, likewise.
     #[serde(default)]
     pub proposal_number: Option<String>,
-}
-
-/// A calendar date, as `thidua.toml` writes it (`2026-12-05`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Date {
-    pub year: i32,
-    pub month: u32,
-    pub day: u32,
-}
-
-impl Date {
-    pub fn parse(text: &str) -> Option<Date> {
-        let mut it = text.trim().splitn(3, '-');
-        let year: i32 = it.next()?.parse().ok()?;
-        let month: u32 = it.next()?.parse().ok()?;
-        let day: u32 = it.next()?.parse().ok()?;
-        let date = Date { year, month, day };
-        let valid =
-            (1900..=9999).contains(&year) && (1..=12).contains(&month) && (1..=date.days_in_month()).contains(&day);
-        valid.then_some(date)
-    }
-
-    fn days_in_month(&self) -> u32 {
-        match self.month {
-            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-            4 | 6 | 9 | 11 => 30,
-            _ if (self.year % 4 == 0 && self.year % 100 != 0) || self.year % 400 == 0 => 29,
-            _ => 28,
-        }
-    }
-
-    /// Today in UTC+7 (Vietnam), from the system clock.
-    pub fn today() -> Date {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0);
-        Date::from_days((secs + 7 * 3600).div_euclid(86_400))
-    }
-
-    /// Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    fn from_days(days: i64) -> Date {
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-        Date { year, month, day }
-    }
-
-    /// `ngày 05 tháng 12 năm 2026`: Nghị định 30/2020 pads days below 10 and
-    /// months 1 and 2 with a zero.
-    pub fn vietnamese(&self) -> String {
-        let month = if self.month <= 2 {
-            format!("{:02}", self.month)
-        } else {
-            self.month.to_string()
-        };
-        format!("ngày {:02} tháng {} năm {}", self.day, month, self.year)
-    }
-}
-
-impl fmt::Display for Date {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
-    }
-}
-
-impl<'de> Deserialize<'de> for Date {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
-        let s = String::deserialize(d)?;
-        Date::parse(&s).ok_or_else(|| {
-            serde::de::Error::custom(format!(
-                "\"{s}\" không phải ngày hợp lệ; cần dạng năm-tháng-ngày, ví dụ \"2026-12-05\""
-            ))
-        })
-    }
-}
-
-impl serde::Serialize for Date {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
 }
 
 impl Settings {
@@ -399,9 +317,7 @@ impl Settings {
                     j + 1
                 ));
             }
-            if fold(&award.name) == fold(crate::award::LEADER_VOTE)
-                || fold(&award.name) == fold(crate::award::DEPUTY_VOTE)
-            {
+            if fold(&award.name) == fold(LEADER_VOTE) || fold(&award.name) == fold(DEPUTY_VOTE) {
                 return Err(format!(
                     "{key}: \"name\" không được là \"Trưởng khối\" hay \"Phó khối\" (dành cho phiếu bầu khối năm sau)"
                 ));
@@ -442,33 +358,6 @@ impl Settings {
             .map(|a| format!("\"{}\"", a.name))
             .collect::<Vec<_>>()
             .join(", ")
-    }
-
-    /// `blocs` of every [[award]] and `quotas` of every [[bloc]] must name
-    /// blocs of the registry that the award applies to.
-    pub fn check_award_blocs(&self, registry: &Registry) -> Result<(), String> {
-        let known = |name: &str| registry.blocs.iter().any(|b| fold(&b.name) == fold(name));
-        for (i, award) in self.awards.iter().enumerate() {
-            if let Some(name) = award.blocs.iter().find(|b| !known(b)) {
-                return Err(format!(
-                    "[[award]] thứ {} (\"{}\"): \"blocs\" nêu khối \"{name}\" không có trong danh sách khối của {}",
-                    i + 1,
-                    award.name,
-                    self.files.registry
-                ));
-            }
-        }
-        for bloc in &self.blocs {
-            for name in bloc.quotas.keys() {
-                if let Some(award) = self.awards.iter().find(|a| &a.name == name && !applies(a, &bloc.name)) {
-                    return Err(format!(
-                        "[[bloc]] \"{}\": \"quotas\" nêu hình thức \"{}\" nhưng khóa \"blocs\" của hình thức này không gồm khối đó",
-                        bloc.name, award.name
-                    ));
-                }
-            }
-        }
-        Ok(())
     }
 
     /// Bands must be named once each and listed highest first.
@@ -526,157 +415,6 @@ impl Settings {
     /// The report date, or today when the settings leave it out.
     pub fn report_date(&self) -> Date {
         self.report_date.unwrap_or_else(Date::today)
-    }
-}
-
-/// Turns a toml/serde error into a Vietnamese message that keeps the line,
-/// the table and key where it happened, what was found and what is expected.
-fn explain_toml_error(e: &toml::de::Error, input: &str) -> String {
-    let detail = e.message().trim();
-    let place = e.span().map(|span| Place::at(input, span.start));
-    let key = place.as_ref().and_then(|p| p.key.clone());
-    // serde quotes names in backticks, which a name may itself hold: split
-    // at "`, expected " rather than at the next backtick.
-    let detail = if let Some(rest) = detail.strip_prefix("unknown field `") {
-        let (key, expected) = split_quoted(rest);
-        let expected = expected
-            .trim_start_matches("one of ")
-            .replace('`', "\"")
-            .replace(" or ", " hoặc ");
-        if expected.is_empty() {
-            format!("khóa \"{key}\" không được hỗ trợ ở đây")
-        } else {
-            format!("khóa \"{key}\" không được hỗ trợ; các khóa hợp lệ ở đây: {expected}")
-        }
-    } else if let Some(rest) = detail.strip_prefix("missing field `") {
-        let key = rest.split('`').next().unwrap_or(rest);
-        format!("thiếu khóa bắt buộc \"{key}\"")
-    } else if let Some(rest) = detail.strip_prefix("invalid type: ") {
-        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
-        let looks_like_date = place
-            .as_ref()
-            .is_some_and(|p| p.value.starts_with(|c: char| c.is_ascii_digit()) && p.value.contains('-'));
-        let expected = if looks_like_date && expected.contains("string") {
-            "ngày trong dấu nháy kép, ví dụ \"2026-12-05\"".to_string()
-        } else {
-            type_name(expected)
-        };
-        format!("giá trị là {}, nhưng cần {expected}", type_name(found))
-    } else if let Some(rest) = detail.strip_prefix("unknown variant `") {
-        let (value, expected) = split_quoted(rest);
-        let expected = expected
-            .trim_start_matches("one of ")
-            .replace('`', "\"")
-            .replace(" or ", " hoặc ");
-        format!("giá trị \"{value}\" không hợp lệ; cần một trong: {expected}")
-    } else if detail.starts_with("duplicate key") {
-        "khóa này được ghi hai lần; chỉ giữ một dòng".to_string()
-    } else if let Some(rest) = detail.strip_prefix("invalid value: ") {
-        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
-        format!("giá trị {} không hợp lệ; cần {}", type_name(found), type_name(expected))
-    } else if detail.contains("không") {
-        // Our own deserializers already speak Vietnamese.
-        detail.to_string()
-    } else {
-        format!(
-            "sai cú pháp TOML ({detail}); kiểm tra dấu ngoặc [ ], dấu nháy kép quanh chữ và dấu = giữa khóa và giá trị"
-        )
-    };
-    let mut location = Vec::new();
-    if let Some(place) = &place {
-        location.push(format!("dòng {}", place.line));
-        if let Some(table) = &place.table {
-            location.push(format!("mục {table}"));
-        }
-    }
-    if let Some(key) = key.filter(|k| !detail.contains(&format!("\"{k}\""))) {
-        location.push(format!("khóa \"{key}\""));
-    }
-    if location.is_empty() {
-        detail
-    } else {
-        format!("{}: {detail}", location.join(", "))
-    }
-}
-
-/// `name`, expected …` → (`name`, `…`); serde's quoting, split where the
-/// quote closes before ", expected" (a name may hold a backtick).
-fn split_quoted(rest: &str) -> (&str, &str) {
-    match rest.split_once("`, expected ") {
-        Some((name, expected)) => (name, expected),
-        None => (rest.strip_suffix('`').unwrap_or(rest), ""),
-    }
-}
-
-/// Where in the settings text an error points: line number, the table
-/// header above it and the key and value on its line, when there is one.
-struct Place {
-    line: usize,
-    table: Option<String>,
-    key: Option<String>,
-    value: String,
-}
-
-impl Place {
-    fn at(input: &str, offset: usize) -> Place {
-        let mut offset = offset.min(input.len());
-        while !input.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let before = &input[..offset];
-        let line = before.matches('\n').count() + 1;
-        let start = before.rfind('\n').map_or(0, |i| i + 1);
-        let text = input[start..].lines().next().unwrap_or("");
-        let (key, value) = match text.split_once('=') {
-            Some((k, v)) if !k.trim_start().starts_with(['#', '[']) && !k.trim().is_empty() => {
-                (Some(k.trim().trim_matches('"').to_string()), v.trim().to_string())
-            }
-            _ => (None, String::new()),
-        };
-        let table = input[..start]
-            .lines()
-            .rev()
-            .map(str::trim)
-            .find(|l| l.starts_with('['))
-            .map(|l| l.split('#').next().unwrap_or(l).trim().to_string());
-        Place {
-            line,
-            table,
-            key,
-            value,
-        }
-    }
-}
-
-/// serde's English type names (`i32`, `a string`, `floating point `1.5``)
-/// in Vietnamese.
-fn type_name(text: &str) -> String {
-    let text = text.trim();
-    let (kind, value) = match text.split_once(' ') {
-        Some((k, v)) if k == "string" || k == "integer" || k == "boolean" => (k, v.trim_matches('`').to_string()),
-        _ if text.starts_with("floating point") => (
-            "float",
-            text.trim_start_matches("floating point")
-                .trim()
-                .trim_matches('`')
-                .to_string(),
-        ),
-        _ => (text, String::new()),
-    };
-    let name = match kind {
-        "string" | "a string" => "chữ trong dấu nháy kép",
-        "integer" | "i8" | "i16" | "i32" | "i64" => "số nguyên",
-        "u8" | "u16" | "u32" | "u64" | "usize" => "số nguyên không âm",
-        "float" | "f32" | "f64" => "số",
-        "boolean" | "a boolean" => "true hoặc false",
-        "sequence" | "a sequence" => "danh sách [ … ]",
-        "map" | "a map" => "một bảng (mục [ … ] hoặc ngày giờ không có dấu nháy)",
-        other => return other.replace('`', "\""),
-    };
-    if value.is_empty() {
-        name.to_string()
-    } else {
-        format!("{name} {value}")
     }
 }
 
@@ -806,38 +544,5 @@ mod tests {
         assert_eq!(Share(300_000).of(10), 3);
         assert!(Share(800_000).reached_by(8, 10));
         assert!(!Share(800_000).reached_by(7, 10));
-    }
-
-    #[test]
-    fn dates_follow_decree_30() {
-        assert_eq!(
-            Date::parse("2026-12-05").unwrap().vietnamese(),
-            "ngày 05 tháng 12 năm 2026"
-        );
-        assert_eq!(
-            Date::parse("2026-02-15").unwrap().vietnamese(),
-            "ngày 15 tháng 02 năm 2026"
-        );
-        assert_eq!(
-            Date::parse("2026-03-05").unwrap().vietnamese(),
-            "ngày 05 tháng 3 năm 2026"
-        );
-        assert_eq!(Date::parse("2026-02-30"), None);
-        assert_eq!(
-            Date::from_days(0),
-            Date {
-                year: 1970,
-                month: 1,
-                day: 1
-            }
-        );
-        assert_eq!(
-            Date::from_days(20_792),
-            Date {
-                year: 2026,
-                month: 12,
-                day: 5
-            }
-        );
     }
 }

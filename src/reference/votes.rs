@@ -1,0 +1,196 @@
+//! The meeting's votes (`phieu-bau.xlsx`, sheet `Phiếu bầu`): one row per
+//! unit and award (or `Trưởng khối` / `Phó khối` for next year's leader
+//! and deputy) with the agree votes and the ballots cast.
+
+use super::find_header;
+use super::registry::Registry;
+use crate::model::{Code, Issue, Points};
+use crate::read::Sheet;
+use crate::settings::Settings;
+use crate::text::fold;
+
+/// The `Hình thức` of vote rows that elect next year's leader and deputy.
+pub const LEADER_VOTE: &str = "Trưởng khối";
+pub const DEPUTY_VOTE: &str = "Phó khối";
+pub const VOTES_SHEET: &str = "Phiếu bầu";
+const VOTE_HEADERS: [&str; 5] = ["Khối", "Mã đơn vị", "Hình thức", "Đồng ý", "Tổng số phiếu"];
+
+/// One valid row of phieu-bau.xlsx.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Vote {
+    pub bloc: usize,
+    pub unit: usize,
+    /// An award name, [`LEADER_VOTE`] or [`DEPUTY_VOTE`].
+    pub form: String,
+    pub agree: u32,
+    pub total: u32,
+}
+
+/// The votes of all blocs.
+#[derive(Clone, Debug, Default)]
+pub struct Votes {
+    pub rows: Vec<Vote>,
+}
+
+impl Votes {
+    pub fn find(&self, bloc: usize, unit: usize, form: &str) -> Option<&Vote> {
+        self.rows
+            .iter()
+            .find(|v| v.bloc == bloc && v.unit == unit && v.form == form)
+    }
+}
+
+/// Reads the `Phiếu bầu` sheet. Rows that name no known bloc, unit or award,
+/// or whose counts do not add up, become `vote.invalid` issues.
+pub fn votes_from_sheets(
+    file: &str,
+    sheets: &[Sheet],
+    registry: &Registry,
+    settings: &Settings,
+) -> (Votes, Vec<Issue>) {
+    let mut votes = Votes::default();
+    let mut issues = Vec::new();
+    let Some(sheet) = sheets
+        .iter()
+        .find(|s| fold(&s.name) == fold(VOTES_SHEET))
+        .or_else(|| sheets.first())
+    else {
+        return (votes, issues);
+    };
+    let Some((header, cols)) = find_header(sheet, &VOTE_HEADERS, 5) else {
+        issues.push(
+            Issue::new(
+                Code::VoteInvalid,
+                "Không tìm thấy dòng tiêu đề \"Khối | Mã đơn vị | Hình thức | Đồng ý | Tổng số phiếu\" trong phiếu bầu; kết quả bỏ phiếu không được dùng.",
+            )
+            .file(file)
+            .sheet(&sheet.name),
+        );
+        return (votes, issues);
+    };
+    let col = |i: usize| cols[i].unwrap_or(0);
+    for row in sheet.rows.iter().filter(|r| r.index > header) {
+        let text = |i: usize| {
+            row.get(col(i))
+                .map(|c| c.as_text().trim().to_string())
+                .unwrap_or_default()
+        };
+        if (0..5).all(|i| text(i).is_empty()) {
+            continue;
+        }
+        let invalid = |c: usize, message: String| {
+            Issue::new(Code::VoteInvalid, message)
+                .file(file)
+                .sheet(&sheet.name)
+                .at(row.index, col(c))
+        };
+        let (bloc_name, unit_text, form) = (text(0), text(1), text(2));
+        let unit = match registry
+            .find_code(&unit_text)
+            .ok_or(())
+            .or_else(|_| registry.match_unit(&unit_text))
+        {
+            Ok(unit) => unit,
+            Err(nearest) => {
+                let hint = nearest.map(|n| format!(" Có phải \"{n}\"?")).unwrap_or_default();
+                issues.push(invalid(
+                    1,
+                    format!(
+                        "Mã đơn vị \"{unit_text}\" không có trong danh sách đơn vị (don-vi.xlsx); dòng phiếu bầu này không được tính.{hint} Sửa mã đơn vị rồi chạy lại."
+                    ),
+                ));
+                continue;
+            }
+        };
+        let unit_code = registry.unit(unit).code.clone();
+        let invalid = |c: usize, message: String| invalid(c, message).unit(&unit_code);
+        let bloc = &registry.blocs[unit.bloc].name;
+        if !bloc_name.is_empty() && fold(bloc) != fold(&bloc_name) {
+            issues.push(invalid(
+                0,
+                format!(
+                    "Đơn vị {unit_code} thuộc \"{bloc}\", không phải \"{bloc_name}\"; dòng phiếu bầu này không được tính. Sửa tên khối rồi chạy lại."
+                ),
+            ));
+            continue;
+        }
+        let form = match settings.awards.iter().find(|a| fold(&a.name) == fold(&form)) {
+            Some(a) if !a.applies_to(bloc) => {
+                issues.push(invalid(
+                    2,
+                    format!(
+                        "Hình thức \"{}\" không áp dụng cho \"{bloc}\" (khóa \"blocs\" của [[award]] trong thidua.toml); dòng phiếu bầu này không được tính.",
+                        a.name
+                    ),
+                ));
+                continue;
+            }
+            Some(a) => a.name.clone(),
+            None if fold(&form) == fold(LEADER_VOTE) => LEADER_VOTE.to_string(),
+            None if fold(&form) == fold(DEPUTY_VOTE) => DEPUTY_VOTE.to_string(),
+            None => {
+                issues.push(invalid(
+                    2,
+                    format!(
+                        "Hình thức \"{form}\" không có trong các mục [[award]] của thidua.toml, cũng không phải \"Trưởng khối\" hay \"Phó khối\"; dòng phiếu bầu này không được tính. Ghi đúng tên hình thức khen thưởng như trong thidua.toml."
+                    ),
+                ));
+                continue;
+            }
+        };
+        let count = |i: usize| -> Option<u32> {
+            Points::parse(&text(i))
+                .filter(|(p, _)| p.0 >= 0 && p.0 % 100 == 0)
+                .and_then(|(p, _)| u32::try_from(p.0 / 100).ok())
+        };
+        let Some(agree) = count(3) else {
+            issues.push(invalid(
+                3,
+                format!(
+                    "Số phiếu đồng ý \"{}\" không phải số nguyên không âm; dòng phiếu bầu này không được tính.",
+                    text(3)
+                ),
+            ));
+            continue;
+        };
+        let Some(total) = count(4) else {
+            issues.push(invalid(
+                4,
+                format!(
+                    "Tổng số phiếu \"{}\" không phải số nguyên không âm; dòng phiếu bầu này không được tính.",
+                    text(4)
+                ),
+            ));
+            continue;
+        };
+        if total == 0 {
+            issues.push(invalid(
+                4,
+                "Tổng số phiếu bằng 0; dòng phiếu bầu này không được tính. Ghi số phiếu phát ra theo biên bản kiểm phiếu.".into(),
+            ));
+            continue;
+        }
+        if agree > total {
+            issues.push(invalid(
+                3,
+                format!("Số phiếu đồng ý ({agree}) lớn hơn tổng số phiếu ({total}); dòng phiếu bầu này không được tính. Kiểm tra lại biên bản kiểm phiếu."),
+            ));
+            continue;
+        }
+        if votes.find(unit.bloc, unit.unit, &form).is_some() {
+            issues.push(invalid(
+                1,
+                format!("Đơn vị {unit_code} có hai dòng phiếu bầu cho \"{form}\"; chỉ dòng đầu được tính. Xóa dòng thừa rồi chạy lại."),
+            ));
+            continue;
+        }
+        votes.rows.push(Vote {
+            bloc: unit.bloc,
+            unit: unit.unit,
+            form,
+            agree,
+            total,
+        });
+    }
+    (votes, issues)
+}
