@@ -10,18 +10,17 @@ use crate::pipeline::{process_with, Processed, Progress, Silent};
 use crate::sample;
 use crate::settings::{Settings, FILE_NAME};
 use crate::workspace::Workspace;
-use crate::write::feedback::{feedback_workbook, FeedbackInput};
-use crate::write::forms::{criteria_workbook, form_workbook, registry_workbook, FormSpec};
-use crate::write::json::write_json;
-use crate::write::names::{slug, unit_file_stem, UniqueStems};
-use crate::write::tong_hop::{summary_workbook, SummaryInput};
-use crate::write::{atomic_write, atomic_write_with, check_out_folder, clean_stale_temps, write_new};
+use crate::write::docx::write_documents;
+use crate::write::feedback::write_feedback;
+use crate::write::forms::{criteria_workbook, form_workbook, registry_workbook, write_forms, FormSpec};
+use crate::write::json::write_result;
+use crate::write::names::slug;
+use crate::write::tong_hop::{write_summary, SummaryInput};
+use crate::write::{check_out_folder, clean_stale_temps, write_new};
 
-/// Outputs' names under `out/` (SPEC §5).
+/// Outputs' names under `out/` (docs/thu-muc-lam-viec.md).
 pub const SUMMARY_FILE: &str = "tong-hop.xlsx";
 pub const JSON_FILE: &str = "ket-qua.json";
-pub const FORMS_DIR: &str = "bieu-mau";
-pub const FEEDBACK_DIR: &str = "phan-hoi";
 
 fn xlsx_error(path: &Path) -> impl Fn(rust_xlsxwriter::XlsxError) -> Fatal + '_ {
     move |e| Fatal::write(path, e)
@@ -92,30 +91,13 @@ pub fn init(dir: &Path, with_sample: bool, today: Date) -> Result<Vec<PathBuf>, 
 /// `thidua forms`: one blank form per registry unit, under `out/bieu-mau/`.
 pub fn forms(ws: &Workspace) -> Result<Vec<PathBuf>, Fatal> {
     prepare_out(ws)?;
-    let date = ws.settings.report_date();
-    let mut written = Vec::new();
-    for (b, bloc) in ws.registry.blocs.iter().enumerate() {
-        for unit in &bloc.units {
-            let spec = FormSpec {
-                bloc: &bloc.name,
-                unit_code: &unit.code,
-                unit_name: &unit.name,
-                year: ws.settings.year,
-                date,
-                framework: ws.frameworks.of(b),
-                filled: None,
-            };
-            let path = ws
-                .out
-                .join(FORMS_DIR)
-                .join(slug(&bloc.name))
-                .join(format!("{}.xlsx", unit_file_stem(&unit.name, &unit.code)));
-            let bytes = form_workbook(&spec).map_err(xlsx_error(&path))?;
-            atomic_write(&path, &bytes)?;
-            written.push(path);
-        }
-    }
-    Ok(written)
+    write_forms(
+        &ws.out,
+        &ws.registry,
+        &ws.frameworks,
+        ws.settings.year,
+        ws.settings.report_date(),
+    )
 }
 
 /// Before writing under `out/`: refuses an output folder inside the
@@ -143,7 +125,15 @@ pub fn run_with(ws: &Workspace, progress: &dyn Progress) -> Result<(Outcome, Vec
     prepare_out(ws)?;
     let processed = process_with(ws, progress)?;
     let mut written = Vec::new();
-    let feedback = write_feedback(ws, &processed, &mut written)?;
+    let (feedback, feedback_files) = write_feedback(
+        &ws.out,
+        &input_base(ws),
+        &processed.outcome,
+        &processed.tables,
+        &ws.registry,
+        &ws.frameworks,
+    )?;
+    written.extend(feedback_files);
     let Processed { outcome, .. } = processed;
     let summary = ws.out.join(SUMMARY_FILE);
     let input = SummaryInput {
@@ -158,15 +148,10 @@ pub fn run_with(ws: &Workspace, progress: &dyn Progress) -> Result<(Outcome, Vec
     // other cores meanwhile.
     let (tables, documents) = rayon::join(
         || -> Result<(), Fatal> {
-            let mut workbook = summary_workbook(&input).map_err(xlsx_error(&summary))?;
-            atomic_write_with(&summary, |file| {
-                workbook
-                    .save_to_writer(std::io::BufWriter::new(file))
-                    .map_err(std::io::Error::other)
-            })?;
-            atomic_write_with(&json, |file| write_json(&outcome, std::io::BufWriter::new(file)))
+            write_summary(&summary, &input)?;
+            write_result(&json, &outcome)
         },
-        || crate::write::docx::write_documents(&ws.out, &outcome, &ws.settings, &ws.wording),
+        || write_documents(&ws.out, &outcome, &ws.settings, &ws.wording),
     );
     tables?;
     written.push(summary);
@@ -186,82 +171,4 @@ fn input_base(ws: &Workspace) -> String {
             format!("{}/", dir.to_string_lossy().replace('\\', "/").trim_end_matches('/'))
         }
     }
-}
-
-/// Writes `out/phan-hoi/<unit>.xlsx` for every input with issues and removes
-/// feedback left from an earlier run. Returns each input's feedback file,
-/// relative to `out/`.
-fn write_feedback(
-    ws: &Workspace,
-    processed: &Processed,
-    written: &mut Vec<PathBuf>,
-) -> Result<std::collections::BTreeMap<String, String>, Fatal> {
-    let outcome = &processed.outcome;
-    let base = input_base(ws);
-    let up = if base.starts_with("../") || base.is_empty() {
-        "../"
-    } else {
-        ""
-    };
-    let dir = ws.out.join(FEEDBACK_DIR);
-    let mut files = std::collections::BTreeMap::new();
-    let mut stems = UniqueStems::default();
-    let mut names = std::collections::BTreeSet::new();
-    // Issues and found tables by file, gathered once: a province may have
-    // thousands of files with issues.
-    let mut issues_of: std::collections::BTreeMap<&str, Vec<crate::model::Issue>> = std::collections::BTreeMap::new();
-    for issue in &outcome.issues {
-        if let Some(file) = issue.file.as_deref() {
-            issues_of.entry(file).or_default().push(issue.clone());
-        }
-    }
-    let tables: std::collections::BTreeMap<&str, &crate::pipeline::Feedback> =
-        processed.feedback.iter().map(|f| (f.file.as_str(), f)).collect();
-    for record in &outcome.inputs {
-        let Some(issues) = issues_of.get(record.file.as_str()) else {
-            continue;
-        };
-        let tabled = tables.get(record.file.as_str()).copied();
-        let unit = tabled
-            .and_then(|f| f.unit)
-            .or_else(|| record.unit.as_deref().and_then(|c| ws.registry.find_code(c)));
-        let stem = match unit {
-            Some(u) => {
-                let unit = ws.registry.unit(u);
-                unit_file_stem(&unit.name, &unit.code)
-            }
-            None => slug(crate::text::file_stem(&record.file)),
-        };
-        let name = format!("{}.xlsx", stems.claim(&stem));
-        let path = dir.join(&name);
-        let input = FeedbackInput {
-            year: outcome.year,
-            date: outcome.report_date,
-            unit: unit.map(|u| {
-                let unit = ws.registry.unit(u);
-                (unit.name.as_str(), unit.code.as_str())
-            }),
-            bloc: unit.map(|u| ws.registry.blocs[u.bloc].name.as_str()),
-            file: &record.file,
-            file_link: format!("{up}{base}{}", record.file),
-            table: tabled.map(|f| &f.table),
-            framework: unit.map(|u| ws.frameworks.of(u.bloc)),
-            issues,
-        };
-        let bytes = feedback_workbook(&input).map_err(xlsx_error(&path))?;
-        atomic_write(&path, &bytes)?;
-        written.push(path);
-        files.insert(record.file.clone(), format!("{FEEDBACK_DIR}/{name}"));
-        names.insert(name);
-    }
-    // Feedback from an earlier run for inputs that are now clean would mislead.
-    if let Ok(entries) = std::fs::read_dir(&dir) {
-        for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if name.ends_with(".xlsx") && !names.contains(&name) {
-                let _ = std::fs::remove_file(entry.path());
-            }
-        }
-    }
-    Ok(files)
 }

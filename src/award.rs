@@ -10,7 +10,7 @@
 //! awards for the units that will lose the tie, so a unit ranked below the
 //! tie never takes their place.
 //!
-//! Decisions the SPEC leaves open, taken here:
+//! Decisions taken here where the rules leave room (docs/thidua-toml.md):
 //! - votes (`phieu-bau.xlsx`) apply only when the file exists; then a unit
 //!   with no vote row for an award with `vote_threshold` is passed over,
 //!   with a note saying so;
@@ -115,7 +115,7 @@ fn verdict(
     }
 }
 
-/// Applies the award rules to one bloc (SPEC §4).
+/// Applies the award rules (`[[award]]`, docs/thidua-toml.md) to one bloc.
 ///
 /// Awards are taken in precedence order, each from the units in rank order
 /// that qualify and hold no award yet. A group of tied units larger than the

@@ -1,5 +1,5 @@
 //! The `thidua` command: parses the command line, calls the library,
-//! prints the outcome and maps it to an exit code (SPEC §2).
+//! prints the outcome and maps it to an exit code (docs/ma-loi.md).
 //!
 //! Everything a user reads is Vietnamese, clap's own headings and errors
 //! included: the help layout is a template, the help and version flags are
@@ -16,9 +16,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use thidua::app;
 use thidua::calendar::Date;
+use thidua::console_summary::report;
 use thidua::error::Fatal;
 use thidua::pipeline::Progress;
-use thidua::summary::report;
 use thidua::workspace::Workspace;
 use thidua::write::json::write_json;
 
@@ -310,7 +310,7 @@ fn execute(cli: &Cli) -> Result<u8, Fatal> {
                 println!(
                     "Đã viết {} biểu mẫu vào {}.",
                     written.len(),
-                    ws.out.join(app::FORMS_DIR).display()
+                    ws.out.join(thidua::write::forms::FORMS_DIR).display()
                 );
             }
             Ok(0)

@@ -117,7 +117,7 @@ pub enum Severity {
     Warning,
 }
 
-/// The issue catalogue of SPEC §7. The string codes are the contract.
+/// The issue catalogue (docs/ma-loi.md). The string codes are the contract.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Code {
     FileUnreadable,

@@ -1,4 +1,4 @@
-//! The whole result of a run: what `ket-qua.json` holds (SPEC §6) and what
+//! The whole result of a run: what `ket-qua.json` holds (docs/ket-qua-json.md) and what
 //! every writer reads.
 
 use serde::Serialize;
@@ -9,7 +9,9 @@ use serde::Serializer;
 
 use crate::calendar::Date;
 use crate::model::{Issue, Points};
+use crate::reference::registry::UnitRef;
 use crate::score::Totals;
+use crate::score_table::Table;
 use crate::settings::Share;
 
 #[derive(Clone, Debug, Serialize)]
@@ -203,4 +205,16 @@ impl Outcome {
             .filter(|u| u.status == status)
             .count()
     }
+}
+
+/// The score table of an input with issues, as found: kept beside the
+/// outcome (not in ket-qua.json) for the feedback workbook that lays it out
+/// again.
+#[derive(Clone, Debug)]
+pub struct FoundTable {
+    /// The unit, when the input was matched to one.
+    pub unit: Option<UnitRef>,
+    /// The input's path relative to the working folder.
+    pub file: String,
+    pub table: Table,
 }

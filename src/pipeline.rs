@@ -13,10 +13,9 @@ use crate::bloc::{assemble, Submission};
 use crate::discover::{discover, InputFile};
 use crate::error::Fatal;
 use crate::model::{Code, Issue};
-use crate::outcome::{InputRecord, InputStatus, Outcome, SCHEMA};
+use crate::outcome::{FoundTable, InputRecord, InputStatus, Outcome, SCHEMA};
 use crate::read::{self, Limits, ReadFailure};
 use crate::reference::registry::{Registry, UnitRef};
-use crate::score_table::Table;
 use crate::validate::{failure_issue, validate, Expected, Validated};
 use crate::workspace::Workspace;
 
@@ -83,18 +82,11 @@ fn hex(bytes: &[u8]) -> String {
     out
 }
 
-/// A submission with issues whose table was found: kept for the feedback
-/// workbook that lays it out again.
-pub struct Feedback {
-    pub unit: Option<UnitRef>,
-    pub file: String,
-    pub table: Table,
-}
-
 /// The result of the pipeline, with what the writers need beyond the outcome.
 pub struct Processed {
     pub outcome: Outcome,
-    pub feedback: Vec<Feedback>,
+    /// The tables of inputs with issues, for the feedback workbooks.
+    pub tables: Vec<FoundTable>,
 }
 
 /// Told how reading goes, so a front end can draw a progress bar. Called
@@ -157,7 +149,7 @@ pub fn process_with(ws: &Workspace, progress: &dyn Progress) -> Result<Processed
             issues,
             inputs,
         },
-        feedback,
+        tables: feedback,
     })
 }
 
@@ -166,7 +158,7 @@ pub fn process_with(ws: &Workspace, progress: &dyn Progress) -> Result<Processed
 struct Intake {
     inputs: Vec<InputRecord>,
     members: Vec<Vec<Option<Submission>>>,
-    feedback: Vec<Feedback>,
+    feedback: Vec<FoundTable>,
     issues: Vec<Issue>,
 }
 
@@ -209,7 +201,7 @@ fn intake(registry: &Registry, evaluated: Vec<Evaluated>) -> Intake {
             }
         }
         if let (Some(table), false) = (result.table, file_issues.is_empty()) {
-            feedback.push(Feedback {
+            feedback.push(FoundTable {
                 unit: result.unit,
                 file: e.file.rel.clone(),
                 table,

@@ -1,5 +1,5 @@
 //! The example of `thidua init --sample` and of `samples/`: four blocs of
-//! Bắc Ninh province modelled on DOMAIN.md, a 100-point framework with bonus
+//! Bắc Ninh province modelled on real blocs, a 100-point framework with bonus
 //! and deduction groups, and filled member scores. Deterministic: the same
 //! year always gives the same example.
 

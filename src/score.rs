@@ -1,7 +1,7 @@
 //! The scoring stage: leaf scores to group scores and totals, exactly.
 //!
 //! A group's score is the sum of its children capped at its own maximum
-//! (SPEC §3). Final total = standard + bonus − deduction; it is not clamped.
+//! (docs/thu-muc-lam-viec.md). Final total = standard + bonus − deduction; it is not clamped.
 
 use serde::Serialize;
 

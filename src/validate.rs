@@ -1,7 +1,7 @@
 //! The validation stage: from one opened workbook to a unit's scorecard and
 //! the issues found on the way, each with its file, sheet and cell.
 
-use crate::form::{FormMeta, META_MARK, META_SHEET, SCORE_SHEET};
+use crate::form_layout::{FormMeta, META_MARK, META_SHEET, SCORE_SHEET};
 use crate::model::{Code, Issue, Points};
 use crate::read::table::{find_table, find_unit_line};
 use crate::read::{Book, LegacyText, ReadFailure, Sheet};

@@ -593,7 +593,7 @@ fn member_form_is_protected_validated_and_totals_are_cached() {
         .position(|r| r.iter().any(|c| text(c) == "Điểm tự chấm"))
         .unwrap();
     let header = &rows[header_at];
-    for title in thidua::form::COLUMNS {
+    for title in thidua::form_layout::COLUMNS {
         col(header, title);
     }
     assert!(rows[..header_at].iter().flatten().any(|c| text(c).contains("Sở Y tế")));
@@ -658,9 +658,9 @@ fn member_form_is_protected_validated_and_totals_are_cached() {
     assert_eq!(page["paperSize"], "9");
     // The metadata sheet the reader recognises is there and hidden.
     let names = sheet_names(&path);
-    assert!(names.contains(&thidua::form::META_SHEET.to_string()));
-    let meta = sheet_rows(&path, thidua::form::META_SHEET);
-    assert_eq!(text(&meta[0][0]), thidua::form::META_MARK);
+    assert!(names.contains(&thidua::form_layout::META_SHEET.to_string()));
+    let meta = sheet_rows(&path, thidua::form_layout::META_SHEET);
+    assert_eq!(text(&meta[0][0]), thidua::form_layout::META_MARK);
 }
 
 /// For every cellXfs entry, whether it is unlocked.

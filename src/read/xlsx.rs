@@ -313,7 +313,7 @@ impl XlsxBook {
                         text.clear();
                     }
                     // An inline string's text is in <is>, whatever a <v> says.
-                    b"v" => in_value = cell.kind != Kind::Inline,
+                    b"v" => in_value = cell.kind != ValueType::Inline,
                     b"t" => in_value = !in_phonetic,
                     b"rPh" => in_phonetic = true,
                     b"f" => cell.formula = true,
@@ -395,13 +395,13 @@ fn parse_ref(text: &str) -> Option<(u32, u32)> {
 struct CellState {
     row: u32,
     col: u32,
-    kind: Kind,
+    kind: ValueType,
     style: Option<u32>,
     formula: bool,
 }
 
 #[derive(Default, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+enum ValueType {
     #[default]
     Number,
     Shared,
@@ -428,12 +428,12 @@ impl CellState {
                 }
                 b"t" => {
                     state.kind = match value.as_bytes() {
-                        b"s" => Kind::Shared,
-                        b"str" | b"d" => Kind::Str,
-                        b"inlineStr" => Kind::Inline,
-                        b"b" => Kind::Bool,
-                        b"e" => Kind::Error,
-                        _ => Kind::Number,
+                        b"s" => ValueType::Shared,
+                        b"str" | b"d" => ValueType::Str,
+                        b"inlineStr" => ValueType::Inline,
+                        b"b" => ValueType::Bool,
+                        b"e" => ValueType::Error,
+                        _ => ValueType::Number,
                     }
                 }
                 b"s" => state.style = value.parse().ok(),
@@ -444,31 +444,31 @@ impl CellState {
     }
 
     fn value(&self, text: &str, shared: &[String]) -> Cell {
-        if text.is_empty() && self.kind != Kind::Inline {
+        if text.is_empty() && self.kind != ValueType::Inline {
             return if self.formula { Cell::NoCachedValue } else { Cell::Empty };
         }
         match self.kind {
-            Kind::Number => match text.trim().parse::<f64>() {
+            ValueType::Number => match text.trim().parse::<f64>() {
                 Ok(n) => Cell::Number(n),
                 Err(_) => Cell::Text(nfc(text)),
             },
-            Kind::Shared => match text.trim().parse::<usize>().ok().and_then(|i| shared.get(i)) {
+            ValueType::Shared => match text.trim().parse::<usize>().ok().and_then(|i| shared.get(i)) {
                 Some(s) if s.is_empty() => Cell::Empty,
                 Some(s) => Cell::Text(s.clone()),
                 None => Cell::Error("#REF!".into()),
             },
-            Kind::Str | Kind::Inline => {
+            ValueType::Str | ValueType::Inline => {
                 if text.is_empty() {
                     Cell::Empty
                 } else {
                     Cell::Text(nfc(&excel_unescape(text)))
                 }
             }
-            Kind::Bool => {
+            ValueType::Bool => {
                 let t = text.trim();
                 Cell::Bool(t == "1" || t.eq_ignore_ascii_case("true"))
             }
-            Kind::Error => Cell::Error(text.trim().to_string()),
+            ValueType::Error => Cell::Error(text.trim().to_string()),
         }
     }
 }

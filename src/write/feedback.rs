@@ -1,4 +1,4 @@
-//! Feedback workbooks (`out/phan-hoi/<unit>.xlsx`, SPEC §5): for every input
+//! Feedback workbooks (`out/phan-hoi/<unit>.xlsx`, docs/thu-muc-lam-viec.md): for every input
 //! with issues, its score table laid out again at the cells where the member
 //! put it, each problem cell highlighted with the message beside it and as a
 //! cell note, and a first sheet listing every problem — ready for the
@@ -8,18 +8,28 @@
 //! Every value from the member's workbook is written as what it was: numbers
 //! as numbers, text always as a string (never a formula, even `=…`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 
 use rust_xlsxwriter::{Format, FormatAlign, Note, Worksheet, XlsxError};
 
 use crate::calendar::Date;
+use crate::error::Fatal;
 use crate::model::{Issue, Severity};
-use crate::reference::framework::Framework;
+use crate::outcome::{FoundTable, Outcome};
+use crate::reference::framework::{Framework, Frameworks};
+use crate::reference::registry::Registry;
 use crate::score_table::{Cell, Table};
+use crate::text::file_stem;
+use crate::write::atomic_write;
+use crate::write::names::{slug, unit_file_stem, UniqueStems};
 use crate::write::xlsx_kit::{
     fit_row, new_workbook, num, print_setup, print_setup_titled, severity_label, sheet_ref, write_file_link, Formats,
     SheetNames,
 };
+
+/// The folder of feedback workbooks under `out/`.
+pub const FEEDBACK_DIR: &str = "phan-hoi";
 
 /// The list sheet, first in every feedback workbook.
 pub const LIST_SHEET: &str = "Cần sửa";
@@ -39,6 +49,87 @@ pub struct FeedbackInput<'a> {
     /// The unit's framework, for the maxima beside the member's scores.
     pub framework: Option<&'a Framework>,
     pub issues: &'a [Issue],
+}
+
+/// Writes `out/phan-hoi/<unit>.xlsx` for every input with issues and removes
+/// feedback left from an earlier run. `input_base` makes a path relative to
+/// the working folder relative to `out/` (see [`crate::outcome::FoundTable`]).
+/// Returns each input's feedback file relative to `out/`, and the files
+/// written.
+pub fn write_feedback(
+    out: &Path,
+    input_base: &str,
+    outcome: &Outcome,
+    tables: &[FoundTable],
+    registry: &Registry,
+    frameworks: &Frameworks,
+) -> Result<(BTreeMap<String, String>, Vec<PathBuf>), Fatal> {
+    let up = if input_base.starts_with("../") || input_base.is_empty() {
+        "../"
+    } else {
+        ""
+    };
+    let dir = out.join(FEEDBACK_DIR);
+    let mut files = BTreeMap::new();
+    let mut written = Vec::new();
+    let mut stems = UniqueStems::default();
+    let mut names = BTreeSet::new();
+    // Issues and found tables by file, gathered once: a province may have
+    // thousands of files with issues.
+    let mut issues_of: BTreeMap<&str, Vec<Issue>> = BTreeMap::new();
+    for issue in &outcome.issues {
+        if let Some(file) = issue.file.as_deref() {
+            issues_of.entry(file).or_default().push(issue.clone());
+        }
+    }
+    let tables: BTreeMap<&str, &FoundTable> = tables.iter().map(|f| (f.file.as_str(), f)).collect();
+    for record in &outcome.inputs {
+        let Some(issues) = issues_of.get(record.file.as_str()) else {
+            continue;
+        };
+        let found = tables.get(record.file.as_str()).copied();
+        let unit = found
+            .and_then(|f| f.unit)
+            .or_else(|| record.unit.as_deref().and_then(|c| registry.find_code(c)));
+        let stem = match unit {
+            Some(u) => {
+                let unit = registry.unit(u);
+                unit_file_stem(&unit.name, &unit.code)
+            }
+            None => slug(file_stem(&record.file)),
+        };
+        let name = format!("{}.xlsx", stems.claim(&stem));
+        let path = dir.join(&name);
+        let input = FeedbackInput {
+            year: outcome.year,
+            date: outcome.report_date,
+            unit: unit.map(|u| {
+                let unit = registry.unit(u);
+                (unit.name.as_str(), unit.code.as_str())
+            }),
+            bloc: unit.map(|u| registry.blocs[u.bloc].name.as_str()),
+            file: &record.file,
+            file_link: format!("{up}{input_base}{}", record.file),
+            table: found.map(|f| &f.table),
+            framework: unit.map(|u| frameworks.of(u.bloc)),
+            issues,
+        };
+        let bytes = feedback_workbook(&input).map_err(|e| Fatal::write(&path, e))?;
+        atomic_write(&path, &bytes)?;
+        written.push(path);
+        files.insert(record.file.clone(), format!("{FEEDBACK_DIR}/{name}"));
+        names.insert(name);
+    }
+    // Feedback from an earlier run for inputs that are now clean would mislead.
+    if let Ok(entries) = std::fs::read_dir(&dir) {
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.ends_with(".xlsx") && !names.contains(&name) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+    Ok((files, written))
 }
 
 /// The look of the problem cells.

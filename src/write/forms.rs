@@ -1,14 +1,19 @@
 //! Workbooks for people to fill in: the member self-score forms of
-//! `thidua forms` (SPEC §5), and the registry and criteria files of `init`.
+//! `thidua forms` (docs/thu-muc-lam-viec.md), and the registry and criteria files of `init`.
+
+use std::path::{Path, PathBuf};
 
 use rust_xlsxwriter::{DataValidation, DataValidationRule, Format, FormatAlign, ProtectionOptions, XlsxError};
 
 use crate::calendar::Date;
-use crate::form::{FormMeta, COLUMNS, META_MARK, META_SHEET, SCORE_SHEET};
+use crate::error::Fatal;
+use crate::form_layout::{FormMeta, COLUMNS, META_MARK, META_SHEET, SCORE_SHEET};
 use crate::model::Points;
-use crate::reference::framework::{Criterion, CriterionKind, Framework, CRITERIA_HEADERS};
+use crate::reference::framework::{Criterion, CriterionKind, Framework, Frameworks, CRITERIA_HEADERS};
 use crate::reference::registry::{Registry, Role, EXCLUDED_HEADERS, EXCLUDED_SHEET, REGISTRY_HEADERS, REGISTRY_SHEET};
 use crate::score::{criterion_scores, totals};
+use crate::write::atomic_write;
+use crate::write::names::{slug, unit_file_stem};
 use crate::write::xlsx_kit::{fit_row, formula, new_workbook, num, print_setup, Formats, FONT};
 
 /// Column widths of the form: code, text, maximum, score, explanation.
@@ -48,6 +53,42 @@ pub struct FormSpec<'a> {
     /// Leaf scores to fill in (indexed like the framework), for examples
     /// and tests; `None` writes a blank form.
     pub filled: Option<&'a [Points]>,
+}
+
+/// The folder of blank forms under `out/`, one subfolder per bloc.
+pub const FORMS_DIR: &str = "bieu-mau";
+
+/// Writes one blank form per registry unit to
+/// `out/bieu-mau/<bloc>/<unit>-<code>.xlsx`. Returns the files written.
+pub fn write_forms(
+    out: &Path,
+    registry: &Registry,
+    frameworks: &Frameworks,
+    year: i32,
+    date: Date,
+) -> Result<Vec<PathBuf>, Fatal> {
+    let mut written = Vec::new();
+    for (b, bloc) in registry.blocs.iter().enumerate() {
+        for unit in &bloc.units {
+            let spec = FormSpec {
+                bloc: &bloc.name,
+                unit_code: &unit.code,
+                unit_name: &unit.name,
+                year,
+                date,
+                framework: frameworks.of(b),
+                filled: None,
+            };
+            let path = out
+                .join(FORMS_DIR)
+                .join(slug(&bloc.name))
+                .join(format!("{}.xlsx", unit_file_stem(&unit.name, &unit.code)));
+            let bytes = form_workbook(&spec).map_err(|e| Fatal::write(&path, e))?;
+            atomic_write(&path, &bytes)?;
+            written.push(path);
+        }
+    }
+    Ok(written)
 }
 
 /// First row of the criteria table (zero-based): after the title block.

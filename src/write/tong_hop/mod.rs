@@ -19,10 +19,14 @@ use crate::model::{Issue, Severity};
 use crate::outcome::{BlocResult, InputStatus, Note, Outcome, UnitResult, UnitStatus};
 use crate::reference::framework::Framework;
 
+use std::path::Path;
+
 use super::xlsx_kit::{
     add_large_sheet, bloc_sheet_name, finish_list_sheet, fit_row, formula, new_workbook, num, severity_label,
     write_cell_link, write_file_link, write_headers, Formats, SheetNames,
 };
+use crate::error::Fatal;
+use crate::write::atomic_write_with;
 use bloc_sheet::bloc_sheet;
 /// What tong-hop.xlsx is made from, besides the outcome.
 pub struct SummaryInput<'a> {
@@ -43,7 +47,7 @@ pub const PROPOSALS_SHEET: &str = "Đề nghị khen thưởng";
 pub const ISSUES_SHEET: &str = "Kiểm tra";
 pub const INPUTS_SHEET: &str = "Nộp bài";
 
-/// Column titles and widths of `Tổng hợp` (SPEC §5 and an STT column).
+/// Column titles and widths of `Tổng hợp` (docs/thu-muc-lam-viec.md; an STT column first).
 pub const SUMMARY_HEADERS: [(&str, f64); 12] = [
     ("STT", 5.0),
     ("Khối", 20.0),
@@ -110,6 +114,16 @@ pub(crate) fn award_text(unit: &UnitResult) -> String {
 }
 
 /// Builds tong-hop.xlsx in memory.
+/// Writes tong-hop.xlsx to `path`, streamed straight to its file.
+pub fn write_summary(path: &Path, input: &SummaryInput) -> Result<(), Fatal> {
+    let mut workbook = summary_workbook(input).map_err(|e| Fatal::write(path, e))?;
+    atomic_write_with(path, |file| {
+        workbook
+            .save_to_writer(std::io::BufWriter::new(file))
+            .map_err(std::io::Error::other)
+    })
+}
+
 /// Builds tong-hop.xlsx; the caller saves it (straight to its file, see
 /// `Workbook::save_to_writer`).
 pub fn summary_workbook(input: &SummaryInput) -> Result<Workbook, XlsxError> {

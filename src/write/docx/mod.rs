@@ -1,4 +1,4 @@
-//! The official documents of every bloc (SPEC §5): the báo cáo (summary
+//! The official documents of every bloc (docs/thu-muc-lam-viec.md): the báo cáo (summary
 //! report with the results table) and the tờ trình (proposal letter with the
 //! annexed list), in the format of Nghị định 30/2020/NĐ-CP.
 //!
@@ -9,26 +9,27 @@
 
 pub mod layout;
 pub mod package;
+mod view;
 pub mod wording;
 
 use std::path::{Path, PathBuf};
 
 use docx_rs::{AlignmentType, Docx, Paragraph, TableRow, TextBorder};
 use rayon::prelude::*;
-use serde::Serialize;
 
 use crate::error::Fatal;
 use crate::model::Points;
-use crate::outcome::{BlocResult, Note, Outcome, UnitResult, UnitStatus};
-use crate::settings::{LeaderPolicy, Settings};
+use crate::outcome::{BlocResult, Outcome, UnitStatus};
+use crate::settings::Settings;
 use crate::text::fold;
 use crate::write::atomic_write;
 use crate::write::names::{slug, UniqueStems};
 use layout::{body, borderless, cell, data_table, line, lines, paragraph, rule, run, spanning_row, wrap_name, Look};
 use layout::{LEFT_COLUMN, RIGHT_COLUMN, TEXT_WIDTH};
+use view::{ranked_units, DocumentView};
 use wording::{Block, Wording, PROPOSAL_TEMPLATE, REPORT_TEMPLATE};
 
-/// Output folders under `out/` (SPEC §5).
+/// Output folders under `out/` (docs/thu-muc-lam-viec.md).
 pub const REPORT_DIR: &str = "bao-cao";
 pub const PROPOSAL_DIR: &str = "to-trinh";
 
@@ -94,352 +95,39 @@ pub fn bloc_documents(
     settings: &Settings,
     wording: &Wording,
 ) -> Result<BlocDocuments, Fatal> {
-    let ctx = Context::new(outcome, bloc, settings);
+    let ctx = DocumentView::new(outcome, bloc, settings);
     let doc = Document {
         outcome,
         bloc,
         settings,
         ctx: &ctx,
     };
-    let report = doc.build(Kind::Report, &wording.render(REPORT_TEMPLATE, &ctx)?)?;
-    let proposal = doc.build(Kind::Proposal, &wording.render(PROPOSAL_TEMPLATE, &ctx)?)?;
+    let report = doc.build(DocumentKind::Report, &wording.render(REPORT_TEMPLATE, &ctx)?)?;
+    let proposal = doc.build(DocumentKind::Proposal, &wording.render(PROPOSAL_TEMPLATE, &ctx)?)?;
     Ok(BlocDocuments { report, proposal })
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
+enum DocumentKind {
     Report,
     Proposal,
 }
 
-impl Kind {
+impl DocumentKind {
     /// Type code of Nghị định 30 (Appendix III).
     fn code(self) -> &'static str {
         match self {
-            Kind::Report => "BC",
-            Kind::Proposal => "TTr",
+            DocumentKind::Report => "BC",
+            DocumentKind::Proposal => "TTr",
         }
     }
 
     fn template(self) -> &'static str {
         match self {
-            Kind::Report => REPORT_TEMPLATE,
-            Kind::Proposal => PROPOSAL_TEMPLATE,
+            DocumentKind::Report => REPORT_TEMPLATE,
+            DocumentKind::Proposal => PROPOSAL_TEMPLATE,
         }
     }
-}
-
-/// What the templates see (all text already in Vietnamese form).
-#[derive(Serialize)]
-struct Context {
-    year: i32,
-    next_year: i32,
-    place: String,
-    /// `ngày 05 tháng 12 năm 2026`.
-    date: String,
-    draft: bool,
-    bloc: String,
-    /// The issuing body as the letterhead writes it (upper case).
-    issuer: String,
-    recipient: String,
-    /// `     /BC-KTĐ`, `12/TTr-KTĐ`: the number part after `Số:`.
-    report_ref: String,
-    proposal_ref: String,
-    members: Vec<Member>,
-    member_count: usize,
-    scored_count: usize,
-    missing: Vec<String>,
-    rejected: Vec<String>,
-    leader: Option<String>,
-    deputy: Option<String>,
-    next_leader: Option<String>,
-    next_deputy: Option<String>,
-    leader_policy: &'static str,
-    appraised: bool,
-    ranked: Vec<Ranked>,
-    bands: Vec<BandCount>,
-    awards: Vec<AwardGroup>,
-    proposed_count: usize,
-    /// `None` when there is no votes file.
-    votes: Option<Vec<VoteLine>>,
-    /// Ties at a quota's edge, for the meeting to settle: `A, B đồng hạng
-    /// 1, cùng tranh 1 suất “…”`.
-    ties: Vec<String>,
-    /// Units kept out of the awards (`Không xét` sheet), with the reason:
-    /// `Thanh tra tỉnh: có đơn thư …`.
-    excluded: Vec<String>,
-}
-
-#[derive(Serialize)]
-struct Member {
-    name: String,
-    code: String,
-    role: &'static str,
-}
-
-#[derive(Serialize)]
-struct Ranked {
-    rank: u32,
-    name: String,
-    total: String,
-    classification: String,
-}
-
-#[derive(Serialize)]
-struct BandCount {
-    name: String,
-    count: usize,
-    units: Vec<String>,
-}
-
-#[derive(Serialize)]
-struct AwardGroup {
-    name: String,
-    units: Vec<Proposed>,
-}
-
-#[derive(Serialize)]
-struct Proposed {
-    name: String,
-    total: String,
-    rank: u32,
-}
-
-#[derive(Serialize)]
-struct VoteLine {
-    unit: String,
-    form: String,
-    agree: u32,
-    total: u32,
-    /// Share of "agree" votes, `87,5`.
-    percent: String,
-}
-
-/// `Số` reference: the number (blank when not yet given), the type code and
-/// the issuer's code.
-fn reference(number: Option<&str>, kind: Kind, code: &str) -> String {
-    let number = number.map(str::trim).filter(|n| !n.is_empty()).unwrap_or("     ");
-    if code.trim().is_empty() {
-        format!("{number}/{}", kind.code())
-    } else {
-        format!("{number}/{}-{}", kind.code(), code.trim())
-    }
-}
-
-/// Units of a bloc in rank order (ties in registry order), unscored last.
-fn ranked_units(bloc: &BlocResult) -> Vec<&UnitResult> {
-    let mut units: Vec<&UnitResult> = bloc.units.iter().collect();
-    units.sort_by_key(|u| (u.rank.is_none(), u.rank));
-    units
-}
-
-impl Context {
-    fn new(outcome: &Outcome, bloc: &BlocResult, settings: &Settings) -> Context {
-        let bloc_settings = settings.bloc(&bloc.name);
-        let names = |status: UnitStatus| -> Vec<String> {
-            bloc.units
-                .iter()
-                .filter(|u| u.status == status)
-                .map(|u| u.name.clone())
-                .collect()
-        };
-        let ranked: Vec<Ranked> = ranked_units(bloc)
-            .into_iter()
-            .filter_map(|u| {
-                Some(Ranked {
-                    rank: u.rank?,
-                    name: u.name.clone(),
-                    total: u.final_totals?.total.to_vietnamese(),
-                    classification: u.classification.clone().unwrap_or_default(),
-                })
-            })
-            .collect();
-        let bands = settings
-            .bands
-            .iter()
-            .map(|band| BandCount {
-                name: band.name.clone(),
-                count: 0,
-                units: ranked_units(bloc)
-                    .into_iter()
-                    .filter(|u| u.classification.as_deref() == Some(band.name.as_str()))
-                    .map(|u| u.name.clone())
-                    .collect(),
-            })
-            .filter(|b| !b.units.is_empty())
-            .map(|b| BandCount {
-                count: b.units.len(),
-                ..b
-            })
-            .collect();
-        let awards: Vec<AwardGroup> = settings
-            .awards
-            .iter()
-            .map(|award| AwardGroup {
-                name: award.name.clone(),
-                units: ranked_units(bloc)
-                    .into_iter()
-                    .filter(|u| u.award.as_deref() == Some(award.name.as_str()))
-                    .map(|u| Proposed {
-                        name: u.name.clone(),
-                        total: u.final_totals.map(|t| t.total.to_vietnamese()).unwrap_or_default(),
-                        rank: u.rank.unwrap_or(0),
-                    })
-                    .collect(),
-            })
-            .filter(|a| !a.units.is_empty())
-            .collect();
-        let votes = bloc.votes.as_ref().map(|votes| {
-            votes
-                .iter()
-                .map(|v| VoteLine {
-                    unit: v.unit.clone(),
-                    form: v.form.clone(),
-                    agree: v.agree,
-                    total: v.total,
-                    percent: Points((v.agree as i64 * 10_000 + v.total as i64 / 2) / v.total.max(1) as i64)
-                        .to_vietnamese(),
-                })
-                .collect()
-        });
-        let ties = ties(bloc);
-        let excluded = bloc
-            .units
-            .iter()
-            .flat_map(|u| {
-                u.notes.iter().filter_map(move |n| match n {
-                    Note::Excluded(reason) => Some(format!("{}: {}", u.name, sentence_case(reason.trim()))),
-                    _ => None,
-                })
-            })
-            .collect();
-        Context {
-            year: outcome.year,
-            next_year: outcome.year + 1,
-            place: settings.place.clone(),
-            date: outcome.report_date.vietnamese(),
-            draft: !bloc.complete,
-            bloc: bloc.name.clone(),
-            issuer: issuer(settings, &bloc.name),
-            recipient: settings.documents.recipient.clone(),
-            report_ref: reference(
-                bloc_settings.and_then(|b| b.report_number.as_deref()),
-                Kind::Report,
-                &settings.letterhead.code,
-            ),
-            proposal_ref: reference(
-                bloc_settings.and_then(|b| b.proposal_number.as_deref()),
-                Kind::Proposal,
-                &settings.letterhead.code,
-            ),
-            members: bloc
-                .units
-                .iter()
-                .map(|u| Member {
-                    name: u.name.clone(),
-                    code: u.code.clone(),
-                    role: if Some(&u.name) == bloc.leader.as_ref() {
-                        "Trưởng khối"
-                    } else if Some(&u.name) == bloc.deputy.as_ref() {
-                        "Phó khối"
-                    } else {
-                        ""
-                    },
-                })
-                .collect(),
-            member_count: bloc.units.len(),
-            scored_count: bloc.units.iter().filter(|u| u.status == UnitStatus::Scored).count(),
-            missing: names(UnitStatus::Missing),
-            rejected: names(UnitStatus::Rejected),
-            leader: bloc.leader.clone(),
-            deputy: bloc.deputy.clone(),
-            next_leader: bloc.next_leader.clone(),
-            next_deputy: bloc.next_deputy.clone(),
-            leader_policy: match settings.next_leader.policy {
-                LeaderPolicy::Rotation => "rotation",
-                LeaderPolicy::Top => "top",
-                LeaderPolicy::Vote => "vote",
-            },
-            appraised: bloc.units.iter().any(|u| u.self_totals != u.final_totals),
-            proposed_count: awards.iter().map(|a| a.units.len()).sum(),
-            ranked,
-            bands,
-            awards,
-            votes,
-            ties,
-            excluded,
-        }
-    }
-}
-
-/// Ties at a quota's edge, one line per tied group, units in rank order:
-/// `A, B đồng hạng 1, cùng tranh 1 suất “Cờ thi đua của Chính phủ”`.
-fn ties(bloc: &BlocResult) -> Vec<String> {
-    // (rank, places contested) → the tied units.
-    type Key<'a> = (Option<u32>, &'a [(String, usize)]);
-    let mut groups: Vec<(Key, Vec<&str>)> = Vec::new();
-    for u in ranked_units(bloc) {
-        for note in &u.notes {
-            let Note::TiePending { places, .. } = note else {
-                continue;
-            };
-            let key = (u.rank, places.as_slice());
-            match groups.iter_mut().find(|(k, _)| *k == key) {
-                Some((_, units)) => units.push(&u.name),
-                None => groups.push((key, vec![&u.name])),
-            }
-        }
-    }
-    groups
-        .into_iter()
-        .map(|((rank, places), units)| {
-            let rank = rank.map(|r| format!(" {r}")).unwrap_or_default();
-            format!(
-                "{} đồng hạng{rank}, cùng tranh {}",
-                units.join(", "),
-                curly_quotes(&Note::places_text(places))
-            )
-        })
-        .collect()
-}
-
-/// Straight double quotes as Vietnamese print sets them: “…”.
-fn curly_quotes(text: &str) -> String {
-    let mut open = false;
-    text.chars()
-        .map(|c| match c {
-            '"' => {
-                open = !open;
-                if open {
-                    '“'
-                } else {
-                    '”'
-                }
-            }
-            c => c,
-        })
-        .collect()
-}
-
-/// A reason as it reads after a colon: the first letter in lower case unless
-/// the first word is an abbreviation (`UBND`, `HĐND`).
-fn sentence_case(text: &str) -> String {
-    let mut chars = text.chars();
-    match (chars.next(), chars.next()) {
-        (Some(first), Some(second)) if first.is_uppercase() && !second.is_uppercase() => {
-            first.to_lowercase().chain(text.chars().skip(1)).collect()
-        }
-        _ => text.to_string(),
-    }
-}
-
-/// The issuing body: the bloc's `issuer` setting, else its name in upper case.
-fn issuer(settings: &Settings, bloc: &str) -> String {
-    settings
-        .bloc(bloc)
-        .and_then(|b| b.issuer.clone())
-        .filter(|i| !i.trim().is_empty())
-        .unwrap_or_else(|| bloc.to_uppercase())
 }
 
 /// One document being laid out.
@@ -447,11 +135,11 @@ struct Document<'a> {
     outcome: &'a Outcome,
     bloc: &'a BlocResult,
     settings: &'a Settings,
-    ctx: &'a Context,
+    ctx: &'a DocumentView,
 }
 
 impl Document<'_> {
-    fn build(&self, kind: Kind, blocks: &[Block]) -> Result<Vec<u8>, Fatal> {
+    fn build(&self, kind: DocumentKind, blocks: &[Block]) -> Result<Vec<u8>, Fatal> {
         let date = self.outcome.report_date;
         let created = format!("{date}T00:00:00Z");
         let mut docx = layout::page(&created);
@@ -540,8 +228,8 @@ impl Document<'_> {
         }
         pack(docx, self.outcome.report_date).map_err(|e| Fatal::Write {
             path: PathBuf::from(match kind {
-                Kind::Report => REPORT_DIR,
-                Kind::Proposal => PROPOSAL_DIR,
+                DocumentKind::Report => REPORT_DIR,
+                DocumentKind::Proposal => PROPOSAL_DIR,
             })
             .join(format!("{}.docx", slug(&self.bloc.name))),
             message: format!("{e} (mẫu {})", kind.template()),
@@ -550,10 +238,10 @@ impl Document<'_> {
 
     /// Two columns: the parent and issuing bodies with the number on the
     /// left; the national name, motto, place and date on the right.
-    fn letterhead(&self, kind: Kind) -> docx_rs::Table {
+    fn letterhead(&self, kind: DocumentKind) -> docx_rs::Table {
         let number = match kind {
-            Kind::Report => &self.ctx.report_ref,
-            Kind::Proposal => &self.ctx.proposal_ref,
+            DocumentKind::Report => &self.ctx.report_ref,
+            DocumentKind::Proposal => &self.ctx.proposal_ref,
         };
         let left_top = cell(
             LEFT_COLUMN,
@@ -713,7 +401,7 @@ impl Document<'_> {
     }
 
     /// `Nơi nhận:` and its list on the left, the signer on the right.
-    fn foot(&self, kind: Kind) -> docx_rs::Table {
+    fn foot(&self, kind: DocumentKind) -> docx_rs::Table {
         let copies = &self.settings.documents.copies;
         let mut left =
             vec![line("Nơi nhận:", AlignmentType::Left, Look::pt(12).bold().italic())
@@ -721,7 +409,7 @@ impl Document<'_> {
         for (i, copy) in copies.iter().enumerate() {
             let copy = copy.trim().trim_end_matches([';', '.']).trim_end();
             // A báo cáo has no "Kính gửi", so "Như trên" names the recipient.
-            let copy = if kind == Kind::Report && fold(copy) == fold("Như trên") {
+            let copy = if kind == DocumentKind::Report && fold(copy) == fold("Như trên") {
                 self.settings.documents.recipient.as_str()
             } else {
                 copy
