@@ -218,3 +218,62 @@ pub struct FoundTable {
     pub file: String,
     pub table: Table,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(note: Note) -> String {
+        note.to_string()
+    }
+
+    #[test]
+    fn each_note_renders_in_vietnamese() {
+        assert_eq!(text(Note::Missing), "chưa nộp");
+        assert_eq!(text(Note::Rejected), "bảng chấm điểm có lỗi, chưa được tính");
+        assert_eq!(
+            text(Note::Excluded("Đang bị xem xét kỷ luật (Thanh tra tỉnh)".into())),
+            "không xét khen thưởng: Đang bị xem xét kỷ luật (Thanh tra tỉnh)"
+        );
+        assert_eq!(text(Note::Tied), "đồng hạng");
+        assert_eq!(
+            text(Note::TiePending {
+                others: vec!["Sở Y tế".into(), "Sở Tài chính".into()],
+                places: vec![("Cờ thi đua".into(), 1), ("Bằng khen".into(), 2)],
+            }),
+            "đồng hạng với Sở Y tế, Sở Tài chính, tranh 1 suất \"Cờ thi đua\", 2 suất \"Bằng khen\": chờ hội nghị khối quyết định"
+        );
+        assert_eq!(
+            text(Note::VotesShort {
+                award: "Cờ thi đua".into(),
+                agree: 7,
+                total: 10,
+                threshold: Share(800_000),
+            }),
+            "không đủ tỷ lệ phiếu đồng ý cho \"Cờ thi đua\": 7/10 phiếu, cần 80%"
+        );
+        assert_eq!(
+            text(Note::VotesShort {
+                award: "Bằng khen".into(),
+                agree: 1,
+                total: 3,
+                threshold: Share(666_667),
+            }),
+            "không đủ tỷ lệ phiếu đồng ý cho \"Bằng khen\": 1/3 phiếu, cần 66,7%"
+        );
+        assert_eq!(
+            text(Note::NoVoteRow {
+                award: "Cờ thi đua".into()
+            }),
+            "phieu-bau.xlsx không có dòng bỏ phiếu cho \"Cờ thi đua\" của đơn vị nên chưa được đề nghị"
+        );
+    }
+
+    #[test]
+    fn notes_join_into_one_cell_and_serialise_as_text() {
+        assert_eq!(Note::join(&[]), "");
+        assert_eq!(Note::join(&[Note::Missing, Note::Tied]), "chưa nộp; đồng hạng");
+        let json = serde_json::to_string(&vec![Note::Rejected]).unwrap();
+        assert_eq!(json, "[\"bảng chấm điểm có lỗi, chưa được tính\"]");
+    }
+}

@@ -1,7 +1,14 @@
 //! The writing stage: every output file. Only these modules name
-//! rust_xlsxwriter or docx-rs. Every writer builds its bytes in memory and
-//! hands them to [`atomic_write`], so an interrupted run leaves each output
-//! either as it was or whole.
+//! rust_xlsxwriter or docx-rs, and they read nothing but the outcome, the
+//! settings and the reference data: never a member's file.
+//!
+//! One convention for every output: each kind has a `write_*` function
+//! (`write_feedback`, `write_forms`, `write_summary`, `write_result`,
+//! `write_documents`) that builds its bytes and hands them to
+//! [`atomic_write`] (or streams them through [`atomic_write_with`]), so an
+//! interrupted run leaves each output either as it was or whole. The
+//! builders beside them (`feedback_workbook`, `form_workbook`,
+//! `bloc_documents`…) return bytes and touch no disk.
 
 pub mod docx;
 pub mod feedback;

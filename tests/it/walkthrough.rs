@@ -5,13 +5,11 @@
 //! types a score as text with a decimal comma), then `run` and read the
 //! outputs back against totals computed here, independently of the library.
 
-mod common;
-
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
+use crate::common::*;
 use calamine::{open_workbook_auto, Data, Reader};
-use common::*;
 
 /// One row of this bloc's criteria framework. `max` is in hundredths.
 struct Crit {
@@ -547,7 +545,7 @@ fn init_forms_fill_run_gives_exact_totals_and_consistent_ranks() {
     // form's metadata sheet, as the secretariat sends each its own).
     let form_of = |code: &str| form_of(&forms, code);
     let nop = dir.join("nop");
-    let soffice = have("soffice");
+    let soffice = require(&["soffice"], "các tệp được lưu lại bằng LibreOffice");
     let staging = tmp.path().join("lo-in");
     std::fs::create_dir_all(&staging).unwrap();
     let mut comma_cell = None;
@@ -575,10 +573,6 @@ fn init_forms_fill_run_gives_exact_totals_and_consistent_ranks() {
             std::fs::create_dir_all(target.parent().unwrap()).unwrap();
             std::fs::rename(&saved, &target).unwrap_or_else(|e| panic!("{}: {e}", saved.display()));
         }
-    } else {
-        eprintln!(
-            "BỎ QUA: không có soffice (LibreOffice) trên máy; các tệp lẽ ra được lưu lại bằng LibreOffice chỉ được sửa tay (công thức không có giá trị lưu sẵn)."
-        );
     }
 
     // What the members' files hold before the run: LibreOffice stored the
@@ -722,8 +716,7 @@ fn init_forms_fill_run_gives_exact_totals_and_consistent_ranks() {
 /// uses the recomputed total and still exits 0.
 #[test]
 fn comma_score_resaved_by_libreoffice_states_a_short_total_and_the_exact_one_is_used() {
-    if !have("soffice") {
-        eprintln!("BỎ QUA: không có soffice (LibreOffice) trên máy; không kiểm tra tệp có điểm dạng chữ được lưu lại bằng LibreOffice.");
+    if !require(&["soffice"], "tệp có điểm dạng chữ được lưu lại bằng LibreOffice") {
         return;
     }
     let tmp = tempdir();

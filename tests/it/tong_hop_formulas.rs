@@ -3,18 +3,17 @@
 //! bonus and deduction rows sum the top groups of their kind, and the
 //! total row adds and subtracts those three. Read back with calamine.
 
-mod common;
-
+use crate::common::*;
 use calamine::{open_workbook_auto, Data, Reader};
-use common::*;
 use thidua::model::column_letters;
 use thidua::reference::framework::CriterionKind;
 use thidua::sample;
 
 #[test]
 fn bloc_sheet_formulas_are_the_expected_text() {
-    let (_tmp, dir) = sample_folder();
-    let out = thidua(&["run", dir.to_str().unwrap()]);
+    let folder = Folder::sample();
+    let dir = folder.dir.clone();
+    let out = folder.run("run", &[]);
     assert!(code(&out) <= 1, "{}{}", stdout(&out), stderr(&out));
     let path = dir.join("out/tong-hop.xlsx");
     let mut wb = open_workbook_auto(&path).expect("open");

@@ -2,12 +2,10 @@
 //! fixtures in tests/fixtures/ (made by tests/fixtures/make_fixtures.py, some
 //! saved by LibreOffice) and hostile files built here in code.
 
-mod common;
-
 use std::io::{Cursor, Write};
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 fn fixtures() -> PathBuf {
@@ -16,7 +14,7 @@ fn fixtures() -> PathBuf {
 
 /// A sample working folder whose `nop/` holds only what the test puts there.
 fn empty_folder() -> (tempfile::TempDir, PathBuf) {
-    let (tmp, dir) = sample_folder();
+    let (tmp, dir) = Folder::sample().into_parts();
     std::fs::remove_dir_all(dir.join("nop")).unwrap();
     std::fs::create_dir_all(dir.join("nop")).unwrap();
     (tmp, dir)
@@ -74,7 +72,7 @@ fn input<'a>(json: &'a Value, file: &str) -> &'a Value {
 /// The fixture set in one folder, plus a duplicate pair, an old-year form,
 /// a zip bomb and clutter that is not a submission.
 fn fixture_folder() -> (tempfile::TempDir, PathBuf) {
-    let (tmp, dir) = sample_folder();
+    let (tmp, dir) = Folder::sample().into_parts();
     let nop = dir.join("nop");
     // Keep one sample submission to copy twice (unit.duplicate).
     let noi_vu = std::fs::read(nop.join("khoi-thi-dua-cac-co-quan-noi-chinh/so-noi-vu.xlsx")).unwrap();

@@ -14,8 +14,6 @@
 //! A case that fails is shrunk by proptest and printed; it becomes a
 //! regression test below, named after the bug.
 
-mod common;
-
 use std::io::{Cursor, Read, Write};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
@@ -61,7 +59,7 @@ fn config(default: u32) -> Config {
 fn workspace() -> &'static Workspace {
     static WS: OnceLock<(tempfile::TempDir, Workspace)> = OnceLock::new();
     &WS.get_or_init(|| {
-        let tmp = common::tempdir();
+        let tmp = crate::common::tempdir();
         let dir = tmp.path().join("vi-du");
         app::init(&dir, true, DATE).expect("init sample");
         let ws = Workspace::load(&dir, None).expect("load sample");

@@ -1,8 +1,6 @@
 //! End-to-end tests of the `thidua` binary on temporary working folders.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use thidua::model::Points;
 use thidua::sample;
 use thidua::score::totals;
@@ -13,10 +11,10 @@ fn points(v: &serde_json::Value) -> Points {
 
 #[test]
 fn sample_run_gives_exact_totals_and_consistent_ranks() {
-    let (_tmp, dir) = sample_folder();
-    let out = thidua(&["run", dir.to_str().unwrap()]);
+    let folder = Folder::sample();
+    let out = folder.run("run", &[]);
     assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
-    let json = result_json(&dir);
+    let json = folder.json();
     assert_eq!(json["schema"], "thidua/ket-qua/1");
     let framework = sample::framework();
     let registry = sample::registry();
@@ -62,10 +60,10 @@ fn sample_run_gives_exact_totals_and_consistent_ranks() {
 
 #[test]
 fn summary_sheet_matches_json() {
-    let (_tmp, dir) = sample_folder();
-    let out = thidua(&["run", dir.to_str().unwrap()]);
+    let folder = Folder::sample();
+    let out = folder.run("run", &[]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    let rows = sheet_rows(&dir.join("out/tong-hop.xlsx"), "Tổng hợp");
+    let rows = folder.sheet("out/tong-hop.xlsx", "Tổng hợp");
     let header: Vec<String> = rows[0].iter().map(|c| c.to_string()).collect();
     for title in [
         "Khối",
@@ -83,7 +81,7 @@ fn summary_sheet_matches_json() {
         assert!(header.iter().any(|h| h == title), "missing column {title}: {header:?}");
     }
     let col = |title: &str| header.iter().position(|h| h == title).unwrap();
-    let json = result_json(&dir);
+    let json = folder.json();
     let units: Vec<&serde_json::Value> = json["blocs"]
         .as_array()
         .unwrap()
@@ -115,9 +113,10 @@ fn summary_sheet_matches_json() {
 
 #[test]
 fn init_never_overwrites() {
-    let (_tmp, dir) = sample_folder();
+    let folder = Folder::sample();
+    let dir = folder.dir.clone();
     let before = std::fs::read(dir.join("thidua.toml")).unwrap();
-    let out = thidua(&["init", dir.to_str().unwrap()]);
+    let out = folder.run("init", &[]);
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("đã có sẵn"), "{}", stderr(&out));
     assert_eq!(std::fs::read(dir.join("thidua.toml")).unwrap(), before);

@@ -4,16 +4,14 @@
 //! file names, valid XML and no formulas; the command line explains itself
 //! in Vietnamese.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
+use crate::common::*;
 use calamine::{open_workbook_auto, Data, Reader};
-use common::*;
 use sha2::{Digest, Sha256};
 
 use thidua::calendar::Date;
@@ -263,7 +261,8 @@ fn missing_folder_and_bad_settings_exit_2_naming_path_or_key() {
     assert!(stderr(&out).contains("/khong/co"), "{}", stderr(&out));
     assert!(stderr(&out).contains("thidua init"), "{}", stderr(&out));
 
-    let (_tmp, dir) = sample_folder();
+    let folder = Folder::sample();
+    let dir = folder.dir.clone();
     let settings = dir.join("thidua.toml");
     let original = std::fs::read_to_string(&settings).unwrap();
     for (from, to, expect) in [
@@ -274,7 +273,7 @@ fn missing_folder_and_bad_settings_exit_2_naming_path_or_key() {
     ] {
         assert!(original.contains(from), "{from}");
         std::fs::write(&settings, original.replacen(from, to, 1)).unwrap();
-        let out = thidua(&["run", dir.to_str().unwrap()]);
+        let out = folder.run("run", &[]);
         assert_eq!(code(&out), 2, "{to}");
         let err = stderr(&out);
         assert!(err.contains("thidua.toml"), "{err}");
@@ -286,8 +285,9 @@ fn missing_folder_and_bad_settings_exit_2_naming_path_or_key() {
 
 #[test]
 fn summary_counts_units_and_says_where_outputs_are_without_escape_codes() {
-    let (_tmp, dir) = sample_folder();
-    let out = thidua(&["run", dir.to_str().unwrap()]);
+    let folder = Folder::sample();
+    let dir = folder.dir.clone();
+    let out = folder.run("run", &[]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let text = stdout(&out);
     for expect in [
@@ -335,7 +335,8 @@ fn on_terminal(args: &[&str]) -> Option<(i32, String)> {
 
 #[test]
 fn progress_bar_is_drawn_on_a_terminal_unless_quiet() {
-    let (_tmp, dir) = sample_folder();
+    let folder = Folder::sample();
+    let dir = folder.dir.clone();
     let Some((status, screen)) = on_terminal(&["check", dir.to_str().unwrap()]) else {
         return;
     };
@@ -349,10 +350,11 @@ fn progress_bar_is_drawn_on_a_terminal_unless_quiet() {
 
 #[test]
 fn output_folder_inside_submissions_is_refused() {
-    let (_tmp, dir) = sample_folder();
+    let folder = Folder::sample();
+    let dir = folder.dir.clone();
     let before = fingerprints(&dir.join("nop"));
     let inside = dir.join("nop").join("ket-qua");
-    let out = thidua(&["run", dir.to_str().unwrap(), "--out", inside.to_str().unwrap()]);
+    let out = folder.run("run", &["--out", inside.to_str().unwrap()]);
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("--out"), "{}", stderr(&out));
     assert_eq!(fingerprints(&dir.join("nop")), before);
@@ -360,7 +362,8 @@ fn output_folder_inside_submissions_is_refused() {
 
 #[test]
 fn unwritable_output_fails_in_vietnamese_naming_it() {
-    let (_tmp, dir) = sample_folder();
+    let folder = Folder::sample();
+    let dir = folder.dir.clone();
     // A file where the output folder should be: nothing can be written.
     let blocker = dir.join("chan");
     std::fs::write(&blocker, b"x").unwrap();
@@ -380,7 +383,8 @@ fn unwritable_output_fails_in_vietnamese_naming_it() {
 
 #[test]
 fn outputs_are_identical_whatever_threads_and_file_order() {
-    let (_tmp, a) = sample_folder();
+    let folder = Folder::sample();
+    let a = folder.dir.clone();
     let b = a.with_file_name("ban-sao");
     // The same files, created in the opposite order (sub-folders too).
     std::fs::create_dir_all(&b).unwrap();

@@ -4,12 +4,10 @@
 //! fresh process writes for each run: nothing of one run (date, paragraph
 //! numbers) may reach another's documents.
 
-mod common;
-
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 use thidua::workspace::Workspace;
 
 const OTHER_DATE: &str = "2027-01-15";
@@ -71,8 +69,8 @@ fn dated(name: &Path, doc: &[u8], date: &str) {
 
 #[test]
 fn documents_written_with_a_warm_cache_equal_a_fresh_process() {
-    let (_a_tmp, a) = sample_folder();
-    let (b_tmp, b) = sample_folder();
+    let (_a_tmp, a) = Folder::sample().into_parts();
+    let (b_tmp, b) = Folder::sample().into_parts();
     let settings = b.join("thidua.toml");
     let text = std::fs::read_to_string(&settings).unwrap();
     assert!(text.contains("report_date = \"2026-12-05\""), "{text}");

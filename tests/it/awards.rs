@@ -1,12 +1,10 @@
-//! End-to-end tests of ranking and awards (SPEC §4) on temporary working
+//! End-to-end tests of ranking and awards (docs/thidua-toml.md) on temporary working
 //! folders: a reproduction of a real bloc's year-end proposals, votes,
 //! ties, exclusions, incomplete blocs and the award settings' checks.
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use thidua::calendar::Date;
 use thidua::model::Points;
@@ -20,7 +18,7 @@ const CHAIR_CERT: &str = "Bằng khen của Chủ tịch UBND tỉnh";
 const PARTY_CERT: &str = "Bằng khen của Ban Thường vụ Tỉnh ủy";
 
 /// Settings of December 2019 in Bắc Ninh's Party-committees bloc: the
-/// counts its meeting proposed (DOMAIN.md), the standing committee's
+/// counts its meeting proposed , the standing committee's
 /// certificate restricted to that bloc. `extra` goes into the first award.
 fn settings_2019(gov_flag_extra: &str, next_leader: &str) -> String {
     format!(
@@ -93,7 +91,7 @@ const LOSSES: [i64; 10] = [2, 0, 5, 1, 3, 9, 4, 8, 6, 7];
 /// A working folder whose only submissions are the Party bloc's, for 2019,
 /// each member losing `losses[u]` half points on I.1 and nothing else.
 fn party_folder(settings: &str, losses: &[i64]) -> (tempfile::TempDir, std::path::PathBuf) {
-    let (tmp, dir) = sample_folder();
+    let (tmp, dir) = Folder::sample().into_parts();
     std::fs::write(dir.join("thidua.toml"), settings).unwrap();
     std::fs::remove_dir_all(dir.join("nop")).unwrap();
     let framework = sample::framework();
@@ -261,7 +259,7 @@ fn tie_at_the_flag_edge_is_reported_by_name_and_left_open() {
     assert!(undecided[0].contains("Văn phòng Tỉnh ủy (DG01), Ban Tổ chức Tỉnh ủy (DG02)"));
 }
 
-/// phieu-bau.xlsx with the given rows under the SPEC header.
+/// phieu-bau.xlsx with the given rows under its header row.
 fn write_votes(path: &Path, rows: &[(&str, &str, &str, f64, f64)]) {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
@@ -364,7 +362,8 @@ fn vote_policy_without_votes_file_warns_and_leaves_the_leader_open() {
 
 #[test]
 fn excluded_and_incomplete_blocs_in_the_sample() {
-    let (_tmp, dir) = sample_folder();
+    let folder = Folder::sample();
+    let dir = folder.dir.clone();
     let json = run_json(&dir, 0);
     // NC04 is in the `Không xét` sheet: ranked, never proposed, reason noted.
     let internal = bloc(&json, sample::INTERNAL_BLOC);
@@ -391,13 +390,14 @@ fn excluded_and_incomplete_blocs_in_the_sample() {
 /// Runs `check` on the sample with `edit` applied to thidua.toml; expects
 /// exit code 2 and a message naming `key`.
 fn bad_setting(edit: impl Fn(&str) -> String, key: &str) -> String {
-    let (_tmp, dir) = sample_folder();
+    let folder = Folder::sample();
+    let dir = folder.dir.clone();
     let path = dir.join("thidua.toml");
     let text = std::fs::read_to_string(&path).unwrap();
     let edited = edit(&text);
     assert_ne!(edited, text, "the edit must change the settings");
     std::fs::write(&path, edited).unwrap();
-    let out = thidua(&["check", dir.to_str().unwrap()]);
+    let out = folder.run("check", &[]);
     let err = stderr(&out);
     assert_eq!(code(&out), 2, "{err}");
     assert!(err.contains(key), "message should name {key}: {err}");

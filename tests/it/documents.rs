@@ -1,14 +1,12 @@
-//! The báo cáo and tờ trình of every bloc (SPEC §5), read back: unzip, parse
+//! The báo cáo and tờ trình of every bloc (docs/thu-muc-lam-viec.md), read back: unzip, parse
 //! the XML, and check the layout of Nghị định 30/2020 and the content; then
 //! through LibreOffice to PDF.
-
-mod common;
 
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
@@ -199,7 +197,7 @@ fn num(attrs: &BTreeMap<String, String>, key: &str) -> i64 {
 /// Runs the sample once; returns the folder, the JSON result and every
 /// (bloc name, report, proposal).
 fn sample_run() -> (tempfile::TempDir, PathBuf, serde_json::Value, Vec<(String, Docx, Docx)>) {
-    let (tmp, dir) = sample_folder();
+    let (tmp, dir) = Folder::sample().into_parts();
     let out = thidua(&["run", dir.to_str().unwrap()]);
     assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
     let json = result_json(&dir);
@@ -440,7 +438,7 @@ fn body_paragraphs_are_justified_indented_and_spaced() {
 
 #[test]
 fn documents_are_byte_identical_across_runs_and_thread_counts() {
-    let (tmp, dir) = sample_folder();
+    let (tmp, dir) = Folder::sample().into_parts();
     let other = tmp.path().join("out2");
     let a = thidua(&["run", dir.to_str().unwrap(), "-j", "1", "-q"]);
     assert!(code(&a) <= 1, "{}", stderr(&a));
@@ -476,12 +474,13 @@ fn documents_are_byte_identical_across_runs_and_thread_counts() {
 
 #[test]
 fn a_template_in_the_working_folder_overrides_the_wording() {
-    let (_tmp, dir) = sample_folder();
+    let folder = Folder::sample();
+    let dir = folder.dir.clone();
     std::fs::create_dir_all(dir.join("templates")).unwrap();
-    let own = include_str!("../templates/bao-cao.j2")
+    let own = include_str!("../../templates/bao-cao.j2")
         .replace("# V. ĐÁNH GIÁ CHUNG", "# V. ĐÁNH GIÁ CHUNG CỦA {{ bloc | upper }}");
     std::fs::write(dir.join("templates/bao-cao.j2"), own).unwrap();
-    let out = thidua(&["run", dir.to_str().unwrap(), "-q"]);
+    let out = folder.run("run", &["-q"]);
     assert!(code(&out) <= 1, "{}", stderr(&out));
     let doc = Docx::open(&dir.join("out/bao-cao/khoi-thi-dua-van-hoa-xa-hoi.docx"));
     assert!(doc
@@ -492,7 +491,7 @@ fn a_template_in_the_working_folder_overrides_the_wording() {
     // A broken override stops the run before anything is written, naming the file.
     std::fs::write(dir.join("templates/to-trinh.j2"), "@title {{ khong_co }}\n{% if %}").unwrap();
     std::fs::remove_dir_all(dir.join("out")).unwrap();
-    let out = thidua(&["run", dir.to_str().unwrap()]);
+    let out = folder.run("run", &[]);
     assert_eq!(code(&out), 2, "{}", stdout(&out));
     let err = stderr(&out);
     assert!(err.contains("to-trinh.j2") && err.contains("dòng"), "{err}");
@@ -501,9 +500,10 @@ fn a_template_in_the_working_folder_overrides_the_wording() {
 
 #[test]
 fn votes_and_document_numbers_reach_the_proposal() {
-    let (_tmp, dir) = sample_folder();
+    let folder = Folder::sample();
+    let dir = folder.dir.clone();
     let json = {
-        let out = thidua(&["check", dir.to_str().unwrap(), "--json"]);
+        let out = folder.run("check", &["--json"]);
         serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("check --json")
     };
     let bloc = &json["blocs"][1];
@@ -534,7 +534,7 @@ fn votes_and_document_numbers_reach_the_proposal() {
         "{settings}\n[[bloc]]\nname = \"{bloc_name}\"\nproposal_number = \"27\"\nsigner = {{ form = \"TM.\", title = \"Trưởng khối\", name = \"Nguyễn Văn An\" }}\n"
     );
     std::fs::write(dir.join("thidua.toml"), settings).unwrap();
-    let out = thidua(&["run", dir.to_str().unwrap(), "-q"]);
+    let out = folder.run("run", &["-q"]);
     assert!(code(&out) <= 1, "{}{}", stdout(&out), stderr(&out));
     let file = format!("{}.docx", thidua::write::names::slug(bloc_name));
     let doc = Docx::open(&dir.join("out/to-trinh").join(&file));
@@ -554,16 +554,7 @@ fn votes_and_document_numbers_reach_the_proposal() {
 
 #[test]
 fn every_document_converts_to_pdf_with_its_text() {
-    // poppler's tools know `-v`, not `--version`.
-    let poppler = std::process::Command::new("pdftotext")
-        .arg("-v")
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    if !have("soffice") || !poppler {
-        eprintln!(
-            "BỎ QUA: không có soffice (LibreOffice) hoặc pdftotext (poppler) trên máy; không kiểm tra chuyển sang PDF."
-        );
+    if !require(&["soffice", "pdftotext"], "chuyển tài liệu sang PDF") {
         return;
     }
     let (tmp, dir, json, _docs) = sample_run();

@@ -2,15 +2,13 @@
 //! workbooks, read back by content (calamine, and the XML inside the zip),
 //! recalculated by LibreOffice and printed to PDF.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::common::*;
 use calamine::{open_workbook_auto, Data, Reader};
-use common::*;
 use quick_xml::events::Event;
 use thidua::calendar::Date;
 use thidua::model::Points;
@@ -187,10 +185,11 @@ fn soffice_convert(profile: &str, input: &Path, to: &str, outdir: &Path) -> Path
 
 #[test]
 fn tong_hop_has_every_sheet_and_cached_totals_match_json() {
-    let (_tmp, dir) = sample_folder();
+    let folder = Folder::sample();
+    let dir = folder.dir.clone();
     run_ok(&dir);
     let path = dir.join("out/tong-hop.xlsx");
-    let json = result_json(&dir);
+    let json = folder.json();
     let registry = sample::registry();
     let names = sheet_names(&path);
     assert_eq!(names[0], "Tổng hợp");
@@ -406,7 +405,8 @@ fn tong_hop_has_every_sheet_and_cached_totals_match_json() {
 
 #[test]
 fn tong_hop_is_print_ready() {
-    let (_tmp, dir) = sample_folder();
+    let folder = Folder::sample();
+    let dir = folder.dir.clone();
     run_ok(&dir);
     let path = dir.join("out/tong-hop.xlsx");
     let files = zip_files(&path);
@@ -457,11 +457,10 @@ fn tong_hop_is_print_ready() {
 
 #[test]
 fn libreoffice_recalculation_gives_the_cached_numbers() {
-    if !have("soffice") {
-        eprintln!("LibreOffice (soffice) không có trên máy: bỏ qua kiểm tra tính lại công thức");
+    if !require(&["soffice"], "tính lại công thức bằng LibreOffice") {
         return;
     }
-    let (tmp, dir) = sample_folder();
+    let (tmp, dir) = Folder::sample().into_parts();
     run_ok(&dir);
     let ours = dir.join("out/tong-hop.xlsx");
     // A copy whose first cached total is wrong: if LibreOffice did not
@@ -533,11 +532,10 @@ fn libreoffice_recalculation_gives_the_cached_numbers() {
 
 #[test]
 fn tong_hop_prints_to_a4_landscape_pdf() {
-    if !have("soffice") || !have("pdfinfo") {
-        eprintln!("LibreOffice hoặc poppler không có trên máy: bỏ qua kiểm tra bản in");
+    if !require(&["soffice", "pdfinfo"], "bản in A4 của tong-hop.xlsx") {
         return;
     }
-    let (tmp, dir) = sample_folder();
+    let (tmp, dir) = Folder::sample().into_parts();
     run_ok(&dir);
     let (_profile, profile) = soffice_profile("pdf");
     let pdf = soffice_convert(&profile, &dir.join("out/tong-hop.xlsx"), "pdf", &tmp.path().join("pdf"));
@@ -626,7 +624,7 @@ fn member_form_is_protected_validated_and_totals_are_cached() {
         .collect();
     for (v, (lo, hi)) in validations.iter().zip(&bounds) {
         // The validated cell tells which criterion it is for.
-        let (row, column) = common::parse_a1(&v["sqref"]).unwrap();
+        let (row, column) = crate::common::parse_a1(&v["sqref"]).unwrap();
         assert_eq!(column as usize, score_col);
         let leaf = &framework.criteria[row as usize - header_at - 1];
         assert!(leaf.leaf, "{}", leaf.code);
@@ -680,8 +678,9 @@ fn cell_xfs_unlocked(styles: &str) -> Vec<bool> {
 
 #[test]
 fn forms_command_writes_a_form_per_unit_that_check_accepts() {
-    let (_tmp, dir) = sample_folder();
-    let out = thidua(&["forms", dir.to_str().unwrap()]);
+    let folder = Folder::sample();
+    let dir = folder.dir.clone();
+    let out = folder.run("forms", &[]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let registry = sample::registry();
     let bloc = &registry.blocs[1];
@@ -706,7 +705,7 @@ fn forms_command_writes_a_form_per_unit_that_check_accepts() {
 /// A sample folder where one unit's score is over its maximum, another's is
 /// text that looks like a formula, and one file is not a workbook at all.
 fn bad_folder() -> (tempfile::TempDir, PathBuf, String, String) {
-    let (tmp, dir) = sample_folder();
+    let (tmp, dir) = Folder::sample().into_parts();
     let registry = sample::registry();
     let framework = sample::framework();
     let year = result_year(&dir);
@@ -802,7 +801,7 @@ fn feedback_workbooks_show_rejected_values_and_messages() {
     let cell = over["cell"].as_str().unwrap();
     assert!(list.iter().any(|r| r.iter().any(|c| text(c) == message)), "{list:?}");
     assert!(list.iter().any(|r| r.iter().any(|c| text(c) == cell)));
-    let (row, column) = common::parse_a1(cell).unwrap();
+    let (row, column) = crate::common::parse_a1(cell).unwrap();
     let mut wb = open_workbook_auto(&path).unwrap();
     let range = wb.worksheet_range("Tự chấm điểm").unwrap();
     let framework = sample::framework();
@@ -838,7 +837,7 @@ fn feedback_workbooks_show_rejected_values_and_messages() {
         .expect("score.not-number")
         .clone();
     let path = dir.join("out/phan-hoi").join(format!("{text_stem}.xlsx"));
-    let (row, column) = common::parse_a1(not_number["cell"].as_str().unwrap()).unwrap();
+    let (row, column) = crate::common::parse_a1(not_number["cell"].as_str().unwrap()).unwrap();
     let mut wb = open_workbook_auto(&path).unwrap();
     let range = wb.worksheet_range("Bang diem").unwrap();
     assert_eq!(
