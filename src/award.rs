@@ -25,8 +25,8 @@ use std::collections::BTreeMap;
 use crate::model::{Code, Issue, Points};
 use crate::outcome::Note;
 use crate::reference::registry::Role;
-use crate::reference::votes::{Vote, Votes, DEPUTY_VOTE, LEADER_VOTE};
-use crate::settings::{Award, LeaderPolicy, NextLeader, Settings};
+use crate::reference::votes::{Vote, Votes};
+use crate::settings::{Award, LeaderPolicy, NextLeader, Settings, DEPUTY_VOTE, LEADER_VOTE};
 
 /// A unit as the award rules see it.
 #[derive(Clone, Debug, Default)]

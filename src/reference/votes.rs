@@ -6,12 +6,9 @@ use super::find_header;
 use super::registry::Registry;
 use crate::model::{Code, Issue, Points};
 use crate::read::Sheet;
-use crate::settings::Settings;
+use crate::settings::{Settings, DEPUTY_VOTE, LEADER_VOTE};
 use crate::text::fold;
 
-/// The `Hình thức` of vote rows that elect next year's leader and deputy.
-pub const LEADER_VOTE: &str = "Trưởng khối";
-pub const DEPUTY_VOTE: &str = "Phó khối";
 pub const VOTES_SHEET: &str = "Phiếu bầu";
 const VOTE_HEADERS: [&str; 5] = ["Khối", "Mã đơn vị", "Hình thức", "Đồng ý", "Tổng số phiếu"];
 

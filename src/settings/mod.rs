@@ -17,13 +17,18 @@ use crate::calendar::Date;
 use crate::error::Fatal;
 use crate::model::Points;
 use crate::read::Limits;
-use crate::reference::votes::{DEPUTY_VOTE, LEADER_VOTE};
 use crate::text::fold;
 use toml_error::explain_toml_error;
 
 /// The default settings file written by `thidua init`, with `{{year}}` and
 /// `{{report_date}}` to fill in.
 pub const DEFAULT_TOML: &str = include_str!("../../templates/thidua.toml");
+
+/// The `Hình thức` of the vote rows that elect next year's leader and
+/// deputy (`[next_leader] policy = "vote"`); no `[[award]]` may take these
+/// names.
+pub const LEADER_VOTE: &str = "Trưởng khối";
+pub const DEPUTY_VOTE: &str = "Phó khối";
 
 /// The settings file name inside a working folder.
 pub const FILE_NAME: &str = "thidua.toml";
