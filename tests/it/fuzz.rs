@@ -10,7 +10,7 @@
 //! checksum; the rest damage the raw bytes (the only way into .xls).
 //!
 //! `cargo test --test fuzz` runs a short session. A long one:
-//! `THIDUA_FUZZ_CASES=20000 cargo test --test fuzz -- --nocapture`.
+//! `THIDUA_FUZZ_CASES=20000 cargo test --test it fuzz -- --nocapture`.
 //! A case that fails is shrunk by proptest and printed; it becomes a
 //! regression test below, named after the bug.
 
