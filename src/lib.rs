@@ -24,6 +24,7 @@ pub mod registry;
 pub mod sample;
 pub mod score;
 pub mod settings;
+pub mod shown;
 pub mod summary;
 pub mod validate;
 pub mod write;

@@ -294,10 +294,14 @@ fn execute(cli: &Cli) -> Result<u8, Fatal> {
         Command::Init { dir, sample } => {
             let written = app::init(dir, *sample, Date::today())?;
             if !cli.quiet {
-                println!("Đã tạo thư mục làm việc {} ({} tệp).", dir.display(), written.len());
+                println!(
+                    "Đã tạo thư mục làm việc {} ({} tệp).",
+                    thidua::shown::path(dir),
+                    written.len()
+                );
                 println!(
                     "Bước tiếp theo: sửa thidua.toml, don-vi.xlsx, tieu-chi.xlsx; chạy `thidua forms {}` để có biểu mẫu.",
-                    dir.display()
+                    thidua::shown::path(dir)
                 );
             }
             Ok(0)
@@ -309,7 +313,7 @@ fn execute(cli: &Cli) -> Result<u8, Fatal> {
                 println!(
                     "Đã viết {} biểu mẫu vào {}.",
                     written.len(),
-                    ws.out.join(app::FORMS_DIR).display()
+                    thidua::shown::path(&ws.out.join(app::FORMS_DIR))
                 );
             }
             Ok(0)
