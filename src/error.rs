@@ -32,6 +32,16 @@ pub enum Fatal {
 
     #[error("{} đã có sẵn; thidua không ghi đè tệp có sẵn. Chọn thư mục khác hoặc xóa tệp đó trước.", crate::shown::path(.0))]
     Exists(PathBuf),
+
+    /// An output that is open in another program (SPEC §2): found before
+    /// anything is written. `shown` is the path as the user reads it,
+    /// `program` the one that usually holds such a file.
+    #[error("Tệp {shown} đang mở trong {program}. Đóng tệp rồi chạy lại.")]
+    Held {
+        path: PathBuf,
+        shown: String,
+        program: &'static str,
+    },
 }
 
 impl Fatal {
