@@ -16,6 +16,7 @@ pub mod error;
 pub mod fold;
 pub mod form;
 pub mod held;
+pub mod launch;
 pub mod model;
 pub mod outcome;
 pub mod pipeline;

@@ -6,6 +6,7 @@
 //! our own arguments, and clap's errors are rewritten from their kind and
 //! context (see [`vietnamese_error`]).
 
+use std::ffi::OsString;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -16,6 +17,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use thidua::app;
 use thidua::error::Fatal;
+use thidua::launch::{self, Plan, Start};
 use thidua::pipeline::{Progress, Workspace};
 use thidua::settings::Date;
 use thidua::summary::report;
@@ -144,7 +146,50 @@ Mã thoát: 0 xong, không có lỗi; 1 xong nhưng có tệp nộp bị lỗi (
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    // How the program was started decides what it does (SPEC §2): a folder
+    // given alone is `run` on it; an Explorer start works on the program's
+    // own folder or explains, and keeps its window open. See thidua::launch.
+    let args: Vec<OsString> = std::env::args_os().skip(1).collect();
+    let explorer = thidua::windows::started_from_explorer();
+    let exe_dir = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(Path::to_path_buf))
+        .unwrap_or_else(|| PathBuf::from("."));
+    let start = Start {
+        args: &args,
+        explorer,
+        exe_dir: &exe_dir,
+    };
+    if explorer {
+        thidua::windows::prepare_own_console();
+    }
+    let (stdin, stdout) = (std::io::stdin(), std::io::stdout());
+    let (code, out) = match launch::plan(&start, &launch::folder_on_disk) {
+        Plan::Parse => (parse_and_execute(std::env::args_os()), None),
+        Plan::Run(dir) => {
+            if explorer {
+                println!("Đang tổng hợp thư mục {}…\n", thidua::shown::path(&dir));
+            }
+            let code = parse_and_execute([OsString::from("thidua"), "run".into(), dir.clone().into()]);
+            (code, Some(dir.join("out")))
+        }
+        Plan::Offer(dir) => (
+            launch::offer(&dir, Date::today(), &mut stdin.lock(), &mut stdout.lock()),
+            None,
+        ),
+        Plan::Explain => (launch::explain(&mut stdout.lock()), None),
+    };
+    if explorer {
+        let open = |folder: &Path| thidua::windows::open_folder(folder);
+        launch::hold_open(out.as_deref(), code, &open, &mut stdin.lock(), &mut stdout.lock());
+    }
+    ExitCode::from(code)
+}
+
+/// Parses `args` (the program's name first), runs the command and returns
+/// its exit code.
+fn parse_and_execute(args: impl IntoIterator<Item = OsString>) -> u8 {
+    let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => return clap_exit(&e),
     };
@@ -154,29 +199,29 @@ fn main() -> ExitCode {
             .build_global();
     }
     match execute(&cli) {
-        Ok(code) => ExitCode::from(code),
+        Ok(code) => code,
         Err(e) => {
             eprintln!("Lỗi: {e}");
-            ExitCode::from(2)
+            2
         }
     }
 }
 
 /// Help and version go to stdout (exit 0); a bad command line is explained
 /// in Vietnamese on stderr (exit 2).
-fn clap_exit(e: &clap::Error) -> ExitCode {
+fn clap_exit(e: &clap::Error) -> u8 {
     match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
             let _ = e.print();
-            ExitCode::SUCCESS
+            0
         }
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
             let _ = e.print();
-            ExitCode::from(2)
+            2
         }
         _ => {
             eprint!("{}", vietnamese_error(e));
-            ExitCode::from(2)
+            2
         }
     }
 }
@@ -255,7 +300,7 @@ struct Bar(ProgressBar);
 
 impl Bar {
     fn new(quiet: bool) -> Bar {
-        let target = if !quiet && std::io::stderr().is_terminal() {
+        let target = if !quiet && std::io::stderr().is_terminal() && thidua::windows::progress_allowed() {
             ProgressDrawTarget::stderr()
         } else {
             ProgressDrawTarget::hidden()

@@ -1,15 +1,39 @@
-//! Using the program the way Windows staff do (SPEC §2, issue 15): an
-//! output left open in Excel or Word, simulated through the seam of
-//! `thidua::held`.
+//! Starting the program the way Windows staff do (SPEC §2, issue 15): a
+//! folder dropped on thidua.exe, a double-click in a working folder or
+//! elsewhere, and an output left open in Excel or Word. Explorer itself is
+//! simulated through the pure decision in `thidua::launch` and the seam of
+//! `thidua::held`; the folder-only argument runs the real binary.
 
 mod common;
 
 use std::collections::BTreeMap;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use common::{code, sample_folder, stderr, thidua};
+use common::{code, sample_folder, stderr, stdout, tempdir, thidua};
 use thidua::error::Fatal;
+use thidua::launch::{self, Folder, Plan, Start};
 use thidua::pipeline::{Silent, Workspace};
+use thidua::settings::Date;
+
+const TODAY: Date = Date {
+    year: 2026,
+    month: 12,
+    day: 2,
+};
+
+fn plan_for(args: &[&str], explorer: bool, exe_dir: &str, folders: &[(&str, Folder)]) -> Plan {
+    let args: Vec<OsString> = args.iter().map(OsString::from).collect();
+    let folders: BTreeMap<PathBuf, Folder> = folders.iter().map(|(p, f)| (PathBuf::from(p), *f)).collect();
+    let start = Start {
+        args: &args,
+        explorer,
+        exe_dir: Path::new(exe_dir),
+    };
+    launch::plan(&start, &|path: &Path| {
+        folders.get(path).copied().unwrap_or(Folder::None)
+    })
+}
 
 /// Every file under `dir` with its bytes: what "nothing written" compares.
 fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
@@ -26,6 +50,152 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
         }
     }
     files
+}
+
+#[test]
+fn a_folder_alone_on_the_command_line_is_run_on() {
+    let tmp = tempdir();
+    let dir = tmp.path().join("Khối thi đua mẫu");
+    let made = thidua(&["init", dir.to_str().unwrap(), "--sample"]);
+    assert_eq!(code(&made), 0, "{}", stderr(&made));
+    let dropped = thidua(&[dir.to_str().unwrap()]);
+    let text = stdout(&dropped);
+    assert!(code(&dropped) < 2, "{}{}", text, stderr(&dropped));
+    assert!(text.contains("Đã ghi"), "{text}");
+    for output in ["out/tong-hop.xlsx", "out/ket-qua.json"] {
+        assert!(dir.join(output).is_file(), "{output} missing");
+    }
+    // The same as `thidua run DIR`: same exit code, and a rerun changes no output.
+    let before = snapshot(&dir.join("out"));
+    let run = thidua(&["run", dir.to_str().unwrap()]);
+    assert_eq!(code(&run), code(&dropped), "{}", stderr(&run));
+    assert_eq!(snapshot(&dir.join("out")), before);
+}
+
+#[test]
+fn a_word_that_is_neither_folder_nor_command_is_still_a_command_line_error() {
+    let out = thidua(&["chek"]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("không có lệnh \"chek\""), "{}", stderr(&out));
+}
+
+#[test]
+fn the_decision_from_how_the_program_was_started() {
+    use Folder::{Plain, Working};
+    let exe = "C:/Khoi";
+    // Double-click in a working folder, and elsewhere.
+    assert_eq!(plan_for(&[], true, exe, &[(exe, Working)]), Plan::Run(exe.into()));
+    assert_eq!(plan_for(&[], true, exe, &[(exe, Plain)]), Plan::Offer(exe.into()));
+    // A terminal without arguments: the help, as before.
+    assert_eq!(plan_for(&[], false, exe, &[(exe, Working)]), Plan::Parse);
+    // A folder dropped on the program, or given alone in a terminal.
+    let dropped = "D:/Khối thi đua mẫu";
+    assert_eq!(
+        plan_for(&[dropped], true, exe, &[(dropped, Working)]),
+        Plan::Run(dropped.into())
+    );
+    assert_eq!(
+        plan_for(&[dropped], false, exe, &[(dropped, Working)]),
+        Plan::Run(dropped.into())
+    );
+    assert_eq!(
+        plan_for(&[dropped], false, exe, &[(dropped, Plain)]),
+        Plan::Run(dropped.into())
+    );
+    assert_eq!(
+        plan_for(&[dropped], true, exe, &[(dropped, Plain)]),
+        Plan::Offer(dropped.into())
+    );
+    // A file or several items dropped; in a terminal, a word for clap.
+    assert_eq!(plan_for(&["D:/bang-diem.xlsx"], true, exe, &[]), Plan::Explain);
+    assert_eq!(
+        plan_for(&[dropped, dropped], true, exe, &[(dropped, Working)]),
+        Plan::Explain
+    );
+    assert_eq!(plan_for(&["chek"], false, exe, &[]), Plan::Parse);
+    // Commands and options keep their meaning, even next to a folder named "run".
+    assert_eq!(plan_for(&["run"], false, exe, &[("run", Working)]), Plan::Parse);
+    assert_eq!(
+        plan_for(&["run", dropped], true, exe, &[(dropped, Working)]),
+        Plan::Parse
+    );
+    assert_eq!(plan_for(&["--help"], true, exe, &[]), Plan::Parse);
+}
+
+#[test]
+fn double_click_in_a_working_folder_runs_it_then_opens_out_and_waits() {
+    let (_tmp, dir) = sample_folder();
+    let start = Start {
+        args: &[],
+        explorer: true,
+        exe_dir: &dir,
+    };
+    let Plan::Run(folder) = launch::plan(&start, &launch::folder_on_disk) else {
+        panic!("a working folder is run");
+    };
+    assert_eq!(folder, dir);
+    let ran = thidua(&[folder.to_str().unwrap()]);
+    assert!(code(&ran) < 2, "{}", stderr(&ran));
+    let opened = std::cell::RefCell::new(Vec::new());
+    let open = |path: &Path| opened.borrow_mut().push(path.to_path_buf());
+    let mut shown = Vec::new();
+    let out = folder.join("out");
+    launch::hold_open(Some(&out), 1, &open, &mut "\n".as_bytes(), &mut shown);
+    assert_eq!(*opened.borrow(), vec![out.clone()]);
+    assert!(String::from_utf8_lossy(&shown).contains("Nhấn Enter để đóng cửa sổ này."));
+    // Nothing to see after a failed start: the window waits, no folder opens.
+    launch::hold_open(Some(&out), 2, &open, &mut "".as_bytes(), &mut Vec::new());
+    assert_eq!(opened.borrow().len(), 1);
+}
+
+#[test]
+fn double_click_elsewhere_explains_and_writes_nothing_without_a_yes() {
+    let tmp = tempdir();
+    let dir = tmp.path().join("Tải về");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("thidua.exe"), b"MZ").unwrap();
+    let start = Start {
+        args: &[],
+        explorer: true,
+        exe_dir: &dir,
+    };
+    assert_eq!(launch::plan(&start, &launch::folder_on_disk), Plan::Offer(dir.clone()));
+    let before = snapshot(&dir);
+    for answer in ["", "\n", "k\n", "không\n"] {
+        let mut shown = Vec::new();
+        assert_eq!(
+            launch::offer(&dir, TODAY, &mut answer.as_bytes(), &mut shown),
+            2,
+            "{answer:?}"
+        );
+        let text = String::from_utf8(shown).unwrap();
+        assert!(text.contains("chưa phải thư mục làm việc"), "{text}");
+        assert!(
+            text.contains("Kéo thả thư mục làm việc lên biểu tượng thidua.exe"),
+            "{text}"
+        );
+        assert!(text.contains("Gõ C rồi nhấn Enter"), "{text}");
+        assert!(text.ends_with("Không tạo gì.\n"), "{text}");
+        assert_eq!(snapshot(&dir), before, "written after {answer:?}");
+    }
+    let mut shown = Vec::new();
+    assert_eq!(launch::explain(&mut shown), 2);
+    assert!(String::from_utf8(shown).unwrap().contains("Chỉ kéo thả MỘT thư mục"));
+}
+
+#[test]
+fn a_yes_creates_the_working_folder_where_the_program_is() {
+    let tmp = tempdir();
+    let dir = tmp.path().join("Khối Nội chính");
+    std::fs::create_dir(&dir).unwrap();
+    let mut shown = Vec::new();
+    assert_eq!(launch::offer(&dir, TODAY, &mut " Có \r\n".as_bytes(), &mut shown), 0);
+    let text = String::from_utf8(shown).unwrap();
+    assert!(text.contains("Bấm đúp thidua.exe lần nữa"), "{text}");
+    for file in ["thidua.toml", "don-vi.xlsx", "tieu-chi.xlsx", "nop"] {
+        assert!(dir.join(file).exists(), "{file} missing");
+    }
+    assert_eq!(launch::folder_on_disk(&dir), Folder::Working);
 }
 
 #[test]
