@@ -41,7 +41,8 @@ theo Nghị định 30/2020/NĐ-CP vào thư mục out/. Không bao giờ sửa 
     after_help = "Ví dụ:\n  thidua init khoi-noi-chinh --sample   tạo thư mục làm việc có sẵn ví dụ\n  \
 thidua forms khoi-noi-chinh            viết biểu mẫu trống cho các đơn vị\n  \
 thidua check khoi-noi-chinh            kiểm tra các tệp đã nộp\n  \
-thidua run khoi-noi-chinh              tổng hợp, xếp hạng và viết kết quả\n\n\
+thidua run khoi-noi-chinh              tổng hợp, xếp hạng và viết kết quả\n  \
+thidua khoi-noi-chinh                  như trên (cũng là khi kéo thả thư mục lên thidua.exe)\n\n\
 Xem trợ giúp của từng lệnh: thidua run --help\n\n\
 Mã thoát: 0 xong, không có lỗi; 1 xong nhưng có tệp nộp bị lỗi; 2 không thực hiện được \
 (dòng lệnh, thidua.toml, don-vi.xlsx hoặc tieu-chi.xlsx sai).",
