@@ -122,6 +122,18 @@ pub fn run(ws: &Workspace) -> Result<(Outcome, Vec<PathBuf>), Fatal> {
 
 /// [`run`], telling `progress` about each file read.
 pub fn run_with(ws: &Workspace, progress: &dyn Progress) -> Result<(Outcome, Vec<PathBuf>), Fatal> {
+    run_guarded(ws, progress, &crate::held::System)
+}
+
+/// [`run_with`], asking `holders` first whether an output it would replace
+/// is open in another program: then it fails with [`Fatal::Held`] naming
+/// the file, before anything is written.
+pub fn run_guarded(
+    ws: &Workspace,
+    progress: &dyn Progress,
+    holders: &dyn crate::held::Holders,
+) -> Result<(Outcome, Vec<PathBuf>), Fatal> {
+    crate::held::refuse_held(&ws.dir, &ws.out, holders)?;
     prepare_out(ws)?;
     let processed = process_with(ws, progress)?;
     let mut written = Vec::new();

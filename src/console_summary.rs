@@ -72,7 +72,7 @@ pub fn report(outcome: &Outcome, out: Option<&Path>, written: &[PathBuf]) -> Str
     } else if !written.is_empty() {
         let _ = writeln!(s, "Đã ghi {} tệp:", written.len());
         for path in written {
-            let _ = writeln!(s, "  {}", path.display());
+            let _ = writeln!(s, "  {}", crate::shown::path(path));
         }
     }
     s
@@ -82,7 +82,7 @@ pub fn report(outcome: &Outcome, out: Option<&Path>, written: &[PathBuf]) -> Str
 /// each sub-folder with its file count.
 fn outputs(out: &Path, written: &[PathBuf]) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "Đã ghi {} tệp vào {}:", written.len(), out.display());
+    let _ = writeln!(s, "Đã ghi {} tệp vào {}:", written.len(), crate::shown::path(out));
     let mut folders: BTreeMap<String, usize> = BTreeMap::new();
     for path in written {
         let rel = path.strip_prefix(out).unwrap_or(path);

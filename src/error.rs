@@ -8,30 +8,40 @@ use thiserror::Error;
 
 #[derive(Debug, Error)]
 pub enum Fatal {
-    #[error("Không tìm thấy thư mục làm việc {}. Kiểm tra lại đường dẫn, hoặc tạo thư mục mới bằng lệnh `thidua init {}`.", .0.display(), .0.display())]
+    #[error("Không tìm thấy thư mục làm việc {}. Kiểm tra lại đường dẫn, hoặc tạo thư mục mới bằng lệnh `thidua init {}`.", crate::shown::path(.0), crate::shown::path(.0))]
     NoFolder(PathBuf),
 
-    #[error("Không đọc được {}: {message}", path.display())]
+    #[error("Không đọc được {}: {message}", crate::shown::path(path))]
     Read { path: PathBuf, message: String },
 
-    #[error("Tệp cấu hình {} không hợp lệ — {message}.", path.display())]
+    #[error("Tệp cấu hình {} không hợp lệ — {message}.", crate::shown::path(path))]
     Settings { path: PathBuf, message: String },
 
-    #[error("{} › {sheet}: {message}", path.display())]
+    #[error("{} › {sheet}: {message}", crate::shown::path(path))]
     Input {
         path: PathBuf,
         sheet: String,
         message: String,
     },
 
-    #[error("Không ghi được {}: {message}.", path.display())]
+    #[error("Không ghi được {}: {message}.", crate::shown::path(path))]
     Write { path: PathBuf, message: String },
 
-    #[error("Thư mục kết quả {} nằm trong thư mục tệp nộp {}; kết quả sẽ bị đọc lại như tệp nộp. Chọn thư mục khác bằng --out.", out.display(), submissions.display())]
+    #[error("Thư mục kết quả {} nằm trong thư mục tệp nộp {}; kết quả sẽ bị đọc lại như tệp nộp. Chọn thư mục khác bằng --out.", crate::shown::path(out), crate::shown::path(submissions))]
     OutInsideInputs { out: PathBuf, submissions: PathBuf },
 
-    #[error("{} đã có sẵn; thidua không ghi đè tệp có sẵn. Chọn thư mục khác hoặc xóa tệp đó trước.", .0.display())]
+    #[error("{} đã có sẵn; thidua không ghi đè tệp có sẵn. Chọn thư mục khác hoặc xóa tệp đó trước.", crate::shown::path(.0))]
     Exists(PathBuf),
+
+    /// An output that is open in another program: found before
+    /// anything is written. `shown` is the path as the user reads it,
+    /// `program` the one that usually holds such a file.
+    #[error("Tệp {shown} đang mở trong {program}. Đóng tệp rồi chạy lại.")]
+    Held {
+        path: PathBuf,
+        shown: String,
+        program: &'static str,
+    },
 }
 
 impl Fatal {
@@ -56,7 +66,7 @@ impl Fatal {
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| path.display().to_string());
+            .unwrap_or_else(|| crate::shown::path(path));
         let message = match (&e as &dyn std::any::Any).downcast_ref::<std::io::Error>() {
             Some(io) => write_io_message(io, &name),
             None => e.to_string(),

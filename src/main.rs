@@ -6,6 +6,7 @@
 //! our own arguments, and clap's errors are rewritten from their kind and
 //! context (see [`vietnamese_error`]).
 
+use std::ffi::OsString;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -18,6 +19,7 @@ use thidua::app;
 use thidua::calendar::Date;
 use thidua::console_summary::report;
 use thidua::error::Fatal;
+use thidua::launch::{self, Plan, Start};
 use thidua::pipeline::Progress;
 use thidua::workspace::Workspace;
 use thidua::write::json::write_json;
@@ -40,7 +42,8 @@ theo Nghị định 30/2020/NĐ-CP vào thư mục out/. Không bao giờ sửa 
     after_help = "Ví dụ:\n  thidua init khoi-noi-chinh --sample   tạo thư mục làm việc có sẵn ví dụ\n  \
 thidua forms khoi-noi-chinh            viết biểu mẫu trống cho các đơn vị\n  \
 thidua check khoi-noi-chinh            kiểm tra các tệp đã nộp\n  \
-thidua run khoi-noi-chinh              tổng hợp, xếp hạng và viết kết quả\n\n\
+thidua run khoi-noi-chinh              tổng hợp, xếp hạng và viết kết quả\n  \
+thidua khoi-noi-chinh                  như trên (cũng là khi kéo thả thư mục lên thidua.exe)\n\n\
 Xem trợ giúp của từng lệnh: thidua run --help\n\n\
 Mã thoát: 0 xong, không có lỗi; 1 xong nhưng có tệp nộp bị lỗi; 2 không thực hiện được \
 (dòng lệnh, thidua.toml, don-vi.xlsx hoặc tieu-chi.xlsx sai).",
@@ -145,7 +148,50 @@ Mã thoát: 0 xong, không có lỗi; 1 xong nhưng có tệp nộp bị lỗi (
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    // How the program was started decides what it does (README, "Dùng trên Windows"): a folder
+    // given alone is `run` on it; an Explorer start works on the program's
+    // own folder or explains, and keeps its window open. See thidua::launch.
+    let args: Vec<OsString> = std::env::args_os().skip(1).collect();
+    let explorer = thidua::windows::started_from_explorer();
+    let exe_dir = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(Path::to_path_buf))
+        .unwrap_or_else(|| PathBuf::from("."));
+    let start = Start {
+        args: &args,
+        explorer,
+        exe_dir: &exe_dir,
+    };
+    if explorer {
+        thidua::windows::prepare_own_console();
+    }
+    let (stdin, stdout) = (std::io::stdin(), std::io::stdout());
+    let (code, out) = match launch::plan(&start, &launch::folder_on_disk) {
+        Plan::Parse => (parse_and_execute(std::env::args_os()), None),
+        Plan::Run(dir) => {
+            if explorer {
+                println!("Đang tổng hợp thư mục {}…\n", thidua::shown::path(&dir));
+            }
+            let code = parse_and_execute([OsString::from("thidua"), "run".into(), dir.clone().into()]);
+            (code, Some(dir.join("out")))
+        }
+        Plan::Offer(dir) => (
+            launch::offer(&dir, Date::today(), &mut stdin.lock(), &mut stdout.lock()),
+            None,
+        ),
+        Plan::Explain => (launch::explain(&mut stdout.lock()), None),
+    };
+    if explorer {
+        let open = |folder: &Path| thidua::windows::open_folder(folder);
+        launch::hold_open(out.as_deref(), code, &open, &mut stdin.lock(), &mut stdout.lock());
+    }
+    ExitCode::from(code)
+}
+
+/// Parses `args` (the program's name first), runs the command and returns
+/// its exit code.
+fn parse_and_execute(args: impl IntoIterator<Item = OsString>) -> u8 {
+    let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => return clap_exit(&e),
     };
@@ -155,29 +201,29 @@ fn main() -> ExitCode {
             .build_global();
     }
     match execute(&cli) {
-        Ok(code) => ExitCode::from(code),
+        Ok(code) => code,
         Err(e) => {
             eprintln!("Lỗi: {e}");
-            ExitCode::from(2)
+            2
         }
     }
 }
 
 /// Help and version go to stdout (exit 0); a bad command line is explained
 /// in Vietnamese on stderr (exit 2).
-fn clap_exit(e: &clap::Error) -> ExitCode {
+fn clap_exit(e: &clap::Error) -> u8 {
     match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
             let _ = e.print();
-            ExitCode::SUCCESS
+            0
         }
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
             let _ = e.print();
-            ExitCode::from(2)
+            2
         }
         _ => {
             eprint!("{}", vietnamese_error(e));
-            ExitCode::from(2)
+            2
         }
     }
 }
@@ -256,7 +302,7 @@ struct Bar(ProgressBar);
 
 impl Bar {
     fn new(quiet: bool) -> Bar {
-        let target = if !quiet && std::io::stderr().is_terminal() {
+        let target = if !quiet && std::io::stderr().is_terminal() && thidua::windows::progress_allowed() {
             ProgressDrawTarget::stderr()
         } else {
             ProgressDrawTarget::hidden()
@@ -295,10 +341,14 @@ fn execute(cli: &Cli) -> Result<u8, Fatal> {
         Command::Init { dir, sample } => {
             let written = app::init(dir, *sample, Date::today())?;
             if !cli.quiet {
-                println!("Đã tạo thư mục làm việc {} ({} tệp).", dir.display(), written.len());
+                println!(
+                    "Đã tạo thư mục làm việc {} ({} tệp).",
+                    thidua::shown::path(dir),
+                    written.len()
+                );
                 println!(
                     "Bước tiếp theo: sửa thidua.toml, don-vi.xlsx, tieu-chi.xlsx; chạy `thidua forms {}` để có biểu mẫu.",
-                    dir.display()
+                    thidua::shown::path(dir)
                 );
             }
             Ok(0)
@@ -310,7 +360,7 @@ fn execute(cli: &Cli) -> Result<u8, Fatal> {
                 println!(
                     "Đã viết {} biểu mẫu vào {}.",
                     written.len(),
-                    ws.out.join(thidua::write::forms::FORMS_DIR).display()
+                    thidua::shown::path(&ws.out.join(thidua::write::forms::FORMS_DIR))
                 );
             }
             Ok(0)

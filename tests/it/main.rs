@@ -18,4 +18,5 @@ mod reader;
 mod tong_hop_formulas;
 mod trust;
 mod walkthrough;
+mod windows_start;
 mod workbooks;
