@@ -358,14 +358,7 @@ pub fn data_table(columns: &[(&str, usize)], rows: Vec<Vec<(String, AlignmentTyp
     .cant_split();
     let mut table_rows = vec![header];
     for row in rows {
-        let cells = row
-            .into_iter()
-            .zip(&grid)
-            .map(|((text, align), width)| {
-                cell(*width, vec![line(&text, align, look)]).vertical_align(VAlignType::Center)
-            })
-            .collect();
-        table_rows.push(TableRow::new(cells).cant_split());
+        table_rows.push(data_row(row, &grid, look));
     }
     let borders = [
         TableBorderPosition::Top,
@@ -390,6 +383,17 @@ pub fn data_table(columns: &[(&str, usize)], rows: Vec<Vec<(String, AlignmentTyp
         .layout(TableLayoutType::Fixed)
         .set_borders(borders)
         .margins(docx_rs::TableCellMargins::new().margin(28, 57, 28, 57))
+}
+
+/// A row of a data table: one line of text per cell, the cells `grid`
+/// wide, the row kept on one page.
+pub fn data_row(cells: Vec<(String, AlignmentType)>, grid: &[usize], look: Look) -> TableRow {
+    let cells = cells
+        .into_iter()
+        .zip(grid)
+        .map(|((text, align), width)| cell(*width, vec![line(&text, align, look)]).vertical_align(VAlignType::Center))
+        .collect();
+    TableRow::new(cells).cant_split()
 }
 
 /// A row of a data table whose one cell spans every column.
