@@ -10,17 +10,14 @@ use crate::pipeline::{process_with, Processed, Progress, Silent};
 use crate::sample;
 use crate::settings::{Settings, FILE_NAME};
 use crate::workspace::Workspace;
-use crate::write::docx::write_documents;
+use crate::write::docx::{write_ballots, write_documents, write_minutes, write_province_list};
 use crate::write::feedback::write_feedback;
 use crate::write::forms::{criteria_workbook, form_workbook, registry_workbook, write_forms, FormSpec};
-use crate::write::json::write_result;
+use crate::write::json::{write_result, JSON_FILE};
 use crate::write::names::slug;
-use crate::write::tong_hop::{write_summary, SummaryInput};
+use crate::write::tong_hop::{write_summary, SummaryInput, SUMMARY_FILE};
+use crate::write::votes_form::write_votes_form;
 use crate::write::{check_out_folder, clean_stale_temps, write_new};
-
-/// Outputs' names under `out/` (docs/thu-muc-lam-viec.md).
-pub const SUMMARY_FILE: &str = "tong-hop.xlsx";
-pub const JSON_FILE: &str = "ket-qua.json";
 
 fn xlsx_error(path: &Path) -> impl Fn(rust_xlsxwriter::XlsxError) -> Fatal + '_ {
     move |e| Fatal::write(path, e)
@@ -163,13 +160,27 @@ pub fn run_guarded(
             write_summary(&summary, &input)?;
             write_result(&json, &outcome)
         },
-        || write_documents(&ws.out, &outcome, &ws.settings, &ws.wording),
+        || documents(ws, &outcome),
     );
     tables?;
     written.push(summary);
     written.push(json);
     written.extend(documents?);
     Ok((outcome, written))
+}
+
+/// Every document of the run (reports, proposals, ballots, minutes, the
+/// province's list) and the votes workbook to fill at the meetings, in
+/// this order.
+fn documents(ws: &Workspace, outcome: &Outcome) -> Result<Vec<PathBuf>, Fatal> {
+    let (out, settings, wording) = (&ws.out, &ws.settings, &ws.wording);
+    let mut files = write_documents(out, outcome, settings, wording)?;
+    files.extend(write_ballots(out, outcome, settings, wording)?);
+    write_votes_form(out, outcome, settings)?;
+    files.push(out.join(crate::write::votes_form::VOTES_FORM_FILE));
+    files.extend(write_minutes(out, outcome, settings, wording)?);
+    files.push(write_province_list(out, outcome, settings, wording)?);
+    Ok(files)
 }
 
 /// The prefix that makes a path relative to the working folder relative to

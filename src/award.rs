@@ -26,7 +26,7 @@ use crate::model::{Code, Issue, Points};
 use crate::outcome::Note;
 use crate::reference::registry::Role;
 use crate::reference::votes::{Vote, Votes};
-use crate::settings::{Award, LeaderPolicy, NextLeader, Settings, DEPUTY_VOTE, LEADER_VOTE};
+use crate::settings::{Award, LeaderPolicy, NextLeader, Settings, VoteBase, DEPUTY_VOTE, LEADER_VOTE};
 
 /// A unit as the award rules see it.
 #[derive(Clone, Debug, Default)]
@@ -87,32 +87,72 @@ enum Verdict {
 fn verdict(
     bloc_index: usize,
     i: usize,
-    unit: &Candidate,
+    units: &[Candidate],
     award: &Award,
     min_band: Option<usize>,
     votes: Option<&Votes>,
 ) -> Verdict {
-    let qualifies = unit.eligible()
-        && award.min_total.is_none_or(|m| unit.total >= m)
-        && min_band.is_none_or(|m| unit.band.is_some_and(|b| b <= m));
-    if !qualifies {
+    if !meets_conditions(&units[i], award, min_band) {
         return Verdict::Fails;
     }
     let (Some(threshold), Some(votes)) = (award.vote_threshold, votes) else {
         return Verdict::Qualifies;
     };
     match votes.find(bloc_index, i, &award.name) {
-        Some(v) if threshold.reached_by(i64::from(v.agree), i64::from(v.total)) => Verdict::Qualifies,
-        Some(v) => Verdict::Votes(Note::VotesShort {
-            award: award.name.clone(),
-            agree: v.agree,
-            total: v.total,
-            threshold,
-        }),
+        Some(v) => {
+            let members = (award.vote_base == VoteBase::Members).then_some(units.len() as u32);
+            let base = members.unwrap_or(v.total);
+            if threshold.reached_by(i64::from(v.agree), i64::from(base)) {
+                Verdict::Qualifies
+            } else {
+                Verdict::Votes(Note::VotesShort {
+                    award: award.name.clone(),
+                    agree: v.agree,
+                    total: v.total,
+                    members,
+                    threshold,
+                })
+            }
+        }
         None => Verdict::Votes(Note::NoVoteRow {
             award: award.name.clone(),
         }),
     }
+}
+
+/// Whether `unit` meets the award's conditions other than votes: eligible
+/// (scored, not in `Không xét`), `min_total`, `min_band`.
+fn meets_conditions(unit: &Candidate, award: &Award, min_band: Option<usize>) -> bool {
+    unit.eligible()
+        && award.min_total.is_none_or(|m| unit.total >= m)
+        && min_band.is_none_or(|m| unit.band.is_some_and(|b| b <= m))
+}
+
+fn band_index(settings: &Settings, award: &Award) -> Option<usize> {
+    award
+        .min_band
+        .as_ref()
+        .and_then(|name| settings.bands.iter().position(|b| &b.name == name))
+}
+
+/// What the meeting of bloc `bloc` votes on: each award with a
+/// `vote_threshold` that the bloc proposes, with its candidates (the units
+/// that meet its other conditions) in rank order, ties in registry order.
+pub fn ballot(bloc: &str, units: &[Candidate], settings: &Settings) -> Vec<(usize, Vec<usize>)> {
+    settings
+        .awards
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.vote_threshold.is_some() && a.applies_to(bloc))
+        .map(|(a, award)| {
+            let min_band = band_index(settings, award);
+            let mut candidates: Vec<usize> = (0..units.len())
+                .filter(|&i| meets_conditions(&units[i], award, min_band))
+                .collect();
+            candidates.sort_by_key(|&i| (units[i].rank, i));
+            (a, candidates)
+        })
+        .collect()
 }
 
 /// Applies the award rules (`[[award]]`, docs/thidua-toml.md) to one bloc.
@@ -153,10 +193,7 @@ pub fn propose(
             continue;
         }
         let mut left = settings.quota(award, bloc, units.len());
-        let min_band = award
-            .min_band
-            .as_ref()
-            .and_then(|name| settings.bands.iter().position(|b| &b.name == name));
+        let min_band = band_index(settings, award);
         for (&rank, at_rank) in &levels {
             if left == 0 {
                 break;
@@ -165,7 +202,7 @@ pub fn propose(
             let mut newcomers = Vec::new();
             let mut pending_qualified = 0;
             for &i in at_rank.iter().filter(|&&i| out.awards[i].is_none()) {
-                match verdict(bloc_index, i, &units[i], award, min_band, votes) {
+                match verdict(bloc_index, i, units, award, min_band, votes) {
                     Verdict::Qualifies if group.is_some_and(|g| g.members.contains(&i)) => pending_qualified += 1,
                     Verdict::Qualifies => newcomers.push(i),
                     Verdict::Fails => {}
@@ -573,7 +610,70 @@ min_band = "Xuất sắc"
                     total,
                 })
                 .collect(),
+            ..Votes::default()
         }
+    }
+
+    #[test]
+    fn a_share_exactly_at_the_threshold_passes_and_one_vote_under_fails() {
+        // Ballots: 8/10 is exactly 80%; 7/10 is one vote under.
+        let s = settings("[[award]]\nname = \"Cờ\"\ncount = 2\nvote_threshold = 0.8\n");
+        let u = units(&[Some(1), Some(2)]);
+        let v = votes(&[(0, "Cờ", 8, 10), (1, "Cờ", 7, 10)]);
+        let p = propose(0, "K", &u, &s, Some(&v));
+        assert_eq!(p.awards, vec![Some(0), None]);
+        assert!(matches!(
+            &p.notes[1][0],
+            Note::VotesShort {
+                agree: 7,
+                total: 10,
+                members: None,
+                ..
+            }
+        ));
+        // Members: 9 of 10 members at 0.9 pass although only 9 ballots were
+        // cast; 8 of 9 ballots (88,9%) is one vote under 90% of 10 members.
+        let s = settings("[[award]]\nname = \"Cờ\"\ncount = 2\nvote_threshold = 0.9\nvote_base = \"members\"\n");
+        let u = units(&[
+            Some(1),
+            Some(2),
+            Some(3),
+            Some(4),
+            Some(5),
+            Some(6),
+            Some(7),
+            Some(8),
+            Some(9),
+            Some(10),
+        ]);
+        let v = votes(&[(0, "Cờ", 9, 9), (1, "Cờ", 8, 9)]);
+        let p = propose(0, "K", &u, &s, Some(&v));
+        assert_eq!(&p.awards[..2], &[Some(0), None]);
+        assert_eq!(
+            p.notes[1][0].to_string(),
+            "không đủ tỷ lệ phiếu đồng ý cho \"Cờ\": 8/9 phiếu, tức 8/10 thành viên của khối, cần 90% tổng số thành viên"
+        );
+        // The same 8/9 over the ballots (88,89%) passes 0.8 but not 0.9.
+        let s = settings("[[award]]\nname = \"Cờ\"\ncount = 1\nvote_threshold = 0.9\n");
+        let p = propose(0, "K", &u[..2], &s, Some(&votes(&[(0, "Cờ", 8, 9), (1, "Cờ", 9, 9)])));
+        assert_eq!(p.awards, vec![None, Some(0)]);
+    }
+
+    #[test]
+    fn the_ballot_lists_each_voted_awards_candidates_in_rank_order() {
+        let s = settings(
+            "[[award]]\nname = \"Cờ\"\ncount = 1\nmin_band = \"Xuất sắc\"\nvote_threshold = 0.8\n[[award]]\nname = \"Bằng khen\"\ncount = 2\n",
+        );
+        let mut u = units(&[Some(3), Some(1), None, Some(2)]);
+        u[0].band = Some(0);
+        u[1].band = Some(0);
+        u[3].band = Some(1);
+        let b = ballot("K", &u, &s);
+        assert_eq!(
+            b,
+            vec![(0, vec![1, 0])],
+            "no threshold, no vote; unscored and below the band left out"
+        );
     }
 
     #[test]

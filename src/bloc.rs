@@ -5,11 +5,12 @@
 //! Everything here works on one record per unit ([`Member`]); the award
 //! stage's notes stay typed ([`Note`]) until a writer renders them.
 
-use crate::award::{next_leaders, propose, Candidate};
+use crate::award::{ballot, next_leaders, propose, Candidate};
 use crate::model::Issue;
-use crate::outcome::{BlocResult, Note, UnitResult, UnitStatus, VoteCount};
+use crate::outcome::{BallotAward, BlocResult, Meeting, Note, UnitResult, UnitStatus, UnitVote, VoteCount};
 use crate::rank::{classify, ranks};
 use crate::reference::registry::{Role, Unit};
+use crate::settings::{VoteBase, DEPUTY_VOTE};
 use crate::validate::Scorecard;
 use crate::workspace::Workspace;
 
@@ -76,7 +77,18 @@ pub fn assemble(ws: &Workspace, b: usize, submissions: Vec<Option<Submission>>) 
     }
     let candidates: Vec<Candidate> = members.iter().map(|m| candidate(ws, m)).collect();
     let votes = ws.votes.as_ref();
-    let proposals = propose(b, &bloc.name, &candidates, settings, votes);
+    // Thresholds apply once the bloc has voted; before its meeting the
+    // proposals are computed as if there were no votes file.
+    let voted = votes.is_some_and(|v| v.voted(b));
+    let proposals = propose(b, &bloc.name, &candidates, settings, votes.filter(|_| voted));
+    let ballot = ballot(&bloc.name, &candidates, settings)
+        .into_iter()
+        .map(|(a, candidates)| BallotAward {
+            award: settings.awards[a].name.clone(),
+            candidates,
+        })
+        .collect();
+    let mut unit_votes = unit_votes(ws, b, bloc.units.len());
     let roles: Vec<Role> = bloc.units.iter().map(|u| u.role).collect();
     let leaders = next_leaders(b, &bloc.name, &roles, &candidates, &settings.next_leader, votes);
     let complete = members.iter().all(|m| m.card().is_some());
@@ -86,9 +98,10 @@ pub fn assemble(ws: &Workspace, b: usize, submissions: Vec<Option<Submission>>) 
         .into_iter()
         .zip(candidates)
         .zip(proposals.notes.into_iter().zip(proposals.awards))
-        .map(|((m, candidate), (notes, award))| {
+        .enumerate()
+        .map(|(i, ((m, candidate), (notes, award)))| {
             let tied = m.rank.is_some() && unit_ranks.iter().filter(|r| **r == m.rank).count() > 1;
-            unit_result(
+            let mut unit = unit_result(
                 m,
                 &candidate,
                 notes,
@@ -96,7 +109,9 @@ pub fn assemble(ws: &Workspace, b: usize, submissions: Vec<Option<Submission>>) 
                 award.map(|a| settings.awards[a].name.clone()),
                 complete,
                 settings,
-            )
+            );
+            unit.votes = std::mem::take(&mut unit_votes[i]);
+            unit
         })
         .collect();
     let result = BlocResult {
@@ -107,6 +122,15 @@ pub fn assemble(ws: &Workspace, b: usize, submissions: Vec<Option<Submission>>) 
         leader: role_holder(Role::Leader),
         deputy: role_holder(Role::Deputy),
         framework: framework.name.clone(),
+        voted,
+        meeting: votes.and_then(|v| v.meetings.get(&b)).map(|m| Meeting {
+            date: m.date,
+            place: m.place.clone(),
+            chair: m.chair.clone(),
+            secretary: m.secretary.clone(),
+            present: m.present,
+            absent: m.absent.iter().map(|&u| bloc.units[u].name.clone()).collect(),
+        }),
         units,
         votes: votes.map(|v| {
             v.rows
@@ -120,8 +144,36 @@ pub fn assemble(ws: &Workspace, b: usize, submissions: Vec<Option<Submission>>) 
                 })
                 .collect()
         }),
+        ballot,
     };
     (result, proposals.issues.into_iter().chain(leaders.issues).collect())
+}
+
+/// The votes on each member of bloc `b` (`size` members), each unit's in
+/// the order of the awards, then `Trưởng khối`, `Phó khối`.
+fn unit_votes(ws: &Workspace, b: usize, size: usize) -> Vec<Vec<UnitVote>> {
+    let mut out = vec![Vec::new(); size];
+    let Some(votes) = &ws.votes else { return out };
+    let settings = &ws.settings;
+    let order = |form: &str| {
+        settings
+            .awards
+            .iter()
+            .position(|a| a.name == form)
+            .unwrap_or(settings.awards.len() + usize::from(form == DEPUTY_VOTE))
+    };
+    let mut rows: Vec<_> = votes.rows.iter().filter(|v| v.bloc == b && v.unit < size).collect();
+    rows.sort_by_key(|v| (v.unit, order(&v.form)));
+    for v in rows {
+        let award = settings.awards.iter().find(|a| a.name == v.form);
+        let (base, threshold) = match award {
+            Some(a) if a.vote_base == VoteBase::Members => (size as u32, a.vote_threshold),
+            Some(a) => (v.total, a.vote_threshold),
+            None => (v.total, settings.next_leader.vote_threshold),
+        };
+        out[v.unit].push(UnitVote::new(&v.form, v.agree, v.total, base, threshold));
+    }
+    out
 }
 
 /// The unit as the award rules see it.
@@ -181,6 +233,7 @@ fn unit_result(
         eligible: candidate.eligible(),
         notes,
         provisional: !complete && award.is_some(),
+        votes: Vec::new(),
         award,
         source,
         self_scores: self_scores.map(|s| s.criteria).unwrap_or_default(),

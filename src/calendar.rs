@@ -34,6 +34,28 @@ impl Date {
         }
     }
 
+    /// A date as a person types it in a cell: `05/12/2026`, `5-12-2026`,
+    /// `5.12.2026` (day first, as Vietnamese write it) or `2026-12-05`.
+    pub fn parse_vietnamese(text: &str) -> Option<Date> {
+        let text = text.trim();
+        if let Some(date) = Date::parse(text) {
+            return Some(date);
+        }
+        let parts: Vec<&str> = text.split(['/', '-', '.']).map(str::trim).collect();
+        let [day, month, year] = parts[..] else { return None };
+        Date::parse(&format!("{year}-{month}-{day}"))
+    }
+
+    /// The date of an Excel serial day number (1900 date system, as
+    /// Excel and LibreOffice store a date cell); the time of day is dropped.
+    pub fn from_serial(serial: f64) -> Option<Date> {
+        if !(1.0..2_958_466.0).contains(&serial) {
+            return None;
+        }
+        // Day 25569 is 1970-01-01 (Excel counts the 1900 leap day that never was).
+        Some(Date::from_days(serial.floor() as i64 - 25_569))
+    }
+
     /// Today in UTC+7 (Vietnam), from the system clock.
     pub fn today() -> Date {
         let secs = std::time::SystemTime::now()
@@ -111,6 +133,13 @@ mod tests {
             "ngày 05 tháng 3 năm 2026"
         );
         assert_eq!(Date::parse("2026-02-30"), None);
+        assert_eq!(Date::parse_vietnamese("05/12/2026"), Date::parse("2026-12-05"));
+        assert_eq!(Date::parse_vietnamese(" 5-12-2026 "), Date::parse("2026-12-05"));
+        assert_eq!(Date::parse_vietnamese("2026-12-05"), Date::parse("2026-12-05"));
+        assert_eq!(Date::parse_vietnamese("32/12/2026"), None);
+        assert_eq!(Date::parse_vietnamese("hôm qua"), None);
+        assert_eq!(Date::from_serial(46_361.0), Date::parse("2026-12-05"));
+        assert_eq!(Date::from_serial(-3.0), None);
         assert_eq!(
             Date::from_days(0),
             Date {

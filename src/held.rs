@@ -37,18 +37,26 @@ impl<F: Fn(&Path) -> bool + Sync> Holders for F {
 }
 
 /// The existing files under `out` that `run` may replace or remove:
-/// tong-hop.xlsx, ket-qua.json, the documents of `bao-cao/` and `to-trinh/`
+/// tong-hop.xlsx, ket-qua.json, phieu-bau-mau.xlsx, de-nghi-toan-tinh.docx,
+/// the documents of `bao-cao/`, `to-trinh/`, `phieu-bau/` and `bien-ban/`
 /// and the feedback workbooks of `phan-hoi/`, in that order. Office's own
 /// lock files (`~$…`) are not outputs.
 pub fn replaceable_outputs(out: &Path) -> Vec<PathBuf> {
-    let mut found: Vec<PathBuf> = [crate::app::SUMMARY_FILE, crate::app::JSON_FILE]
-        .iter()
-        .map(|name| out.join(name))
-        .filter(|path| path.is_file())
-        .collect();
+    let mut found: Vec<PathBuf> = [
+        crate::write::tong_hop::SUMMARY_FILE,
+        crate::write::json::JSON_FILE,
+        crate::write::votes_form::VOTES_FORM_FILE,
+        crate::write::docx::province::PROVINCE_FILE,
+    ]
+    .iter()
+    .map(|name| out.join(name))
+    .filter(|path| path.is_file())
+    .collect();
     for (folder, extension) in [
         (REPORT_DIR, "docx"),
         (PROPOSAL_DIR, "docx"),
+        (crate::write::docx::ballot::BALLOT_DIR, "docx"),
+        (crate::write::docx::minutes::MINUTES_DIR, "docx"),
         (crate::write::feedback::FEEDBACK_DIR, "xlsx"),
     ] {
         let Ok(entries) = std::fs::read_dir(out.join(folder)) else {

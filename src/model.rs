@@ -140,6 +140,9 @@ pub enum Code {
     TextLegacyEncoding,
     AwardTie,
     VoteInvalid,
+    /// A vote row the settings do not use (a `Trưởng khối` / `Phó khối` row
+    /// when next year's leader is not elected by vote): read, not counted.
+    VoteIgnored,
     /// Next year's leader or deputy cannot be chosen by the policy (no
     /// current leader to rotate from, a tie, no votes): the meeting decides.
     LeaderUndecided,
@@ -168,6 +171,7 @@ impl Code {
             Code::TextLegacyEncoding => "text.legacy-encoding",
             Code::AwardTie => "award.tie",
             Code::VoteInvalid => "vote.invalid",
+            Code::VoteIgnored => "vote.ignored",
             Code::LeaderUndecided => "leader.undecided",
         }
     }
@@ -181,6 +185,7 @@ impl Code {
             | Code::FrameworkMismatch
             | Code::TextLegacyEncoding
             | Code::AwardTie
+            | Code::VoteIgnored
             | Code::LeaderUndecided => Severity::Warning,
             _ => Severity::Error,
         }

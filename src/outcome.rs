@@ -37,11 +37,102 @@ pub struct BlocResult {
     pub deputy: Option<String>,
     /// The framework sheet the bloc is scored on.
     pub framework: String,
+    /// The bloc has votes (a row of phieu-bau.xlsx with counts): its vote
+    /// thresholds applied and its minutes are written.
+    pub voted: bool,
+    /// The facts of the bloc's meeting (sheet `Hội nghị`); `None` when the
+    /// votes file gives none.
+    pub meeting: Option<Meeting>,
     pub units: Vec<UnitResult>,
     /// The bloc's rows of the votes file, for the documents; `None` when
     /// there is no votes file.
     #[serde(skip)]
     pub votes: Option<Vec<VoteCount>>,
+    /// What the meeting votes on: every award with a vote threshold that
+    /// the bloc proposes, with its candidates (the scored units that meet
+    /// its other conditions), for the ballot and the votes workbook.
+    #[serde(skip)]
+    pub ballot: Vec<BallotAward>,
+}
+
+/// An award the bloc's meeting votes on, and its candidates.
+#[derive(Clone, Debug)]
+pub struct BallotAward {
+    pub award: String,
+    /// Indexes into the bloc's `units`, in rank order.
+    pub candidates: Vec<usize>,
+}
+
+/// The facts of a bloc's meeting as the votes workbook gives them; what it
+/// does not give stays `None` (the minutes leave a dotted blank).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Meeting {
+    pub date: Option<Date>,
+    pub place: Option<String>,
+    pub chair: Option<String>,
+    pub secretary: Option<String>,
+    /// Members present.
+    pub present: Option<u32>,
+    /// Absent units, by name.
+    pub absent: Vec<String>,
+}
+
+/// The meeting's vote on one unit, for an award or for next year's leader
+/// or deputy.
+#[derive(Clone, Debug, Serialize)]
+pub struct UnitVote {
+    /// An award name, `Trưởng khối` or `Phó khối`.
+    pub form: String,
+    pub agree: u32,
+    /// Ballots cast.
+    pub total: u32,
+    /// What the share counts over: the ballots cast, or every registry
+    /// member of the bloc (`vote_base = "members"`).
+    pub base: u32,
+    /// `agree / base`, rounded to a hundredth of a percent.
+    #[serde(serialize_with = "basis_points")]
+    pub share: u32,
+    /// The share needed, when the award (or `[next_leader]`) sets one.
+    pub threshold: Option<Share>,
+    /// Whether the share reaches the threshold (exactly, before rounding);
+    /// `None` without a threshold.
+    pub passed: Option<bool>,
+}
+
+impl UnitVote {
+    /// A vote of `agree` out of `total` ballots, its share over `base`.
+    pub fn new(form: &str, agree: u32, total: u32, base: u32, threshold: Option<Share>) -> UnitVote {
+        let base = base.max(1);
+        UnitVote {
+            form: form.to_string(),
+            agree,
+            total,
+            base,
+            share: ((u64::from(agree) * 20_000 + u64::from(base)) / (2 * u64::from(base))) as u32,
+            passed: threshold.map(|t| t.reached_by(i64::from(agree), i64::from(base))),
+            threshold,
+        }
+    }
+
+    /// The share as print shows it: `88,89%`, `80%`.
+    pub fn percent(&self) -> String {
+        format!("{}%", Points(i64::from(self.share)).to_vietnamese())
+    }
+
+    /// Whether the share is counted over the bloc's members rather than
+    /// the ballots.
+    pub fn over_members(&self) -> bool {
+        self.base != self.total
+    }
+}
+
+/// Hundredths of a percent as a JSON ratio: 8889 → 0.8889.
+fn basis_points<S: Serializer>(share: &u32, s: S) -> Result<S::Ok, S::Error> {
+    if share % 10_000 == 0 {
+        s.serialize_u32(share / 10_000)
+    } else {
+        s.serialize_f64(f64::from(*share) / 10_000.0)
+    }
 }
 
 /// One vote count of a bloc meeting (a row of phieu-bau.xlsx).
@@ -79,6 +170,9 @@ pub struct UnitResult {
     pub award: Option<String>,
     /// The award is provisional: the bloc is incomplete.
     pub provisional: bool,
+    /// The meeting's votes on this unit (phieu-bau.xlsx), in the order of
+    /// the awards, then `Trưởng khối`, `Phó khối`.
+    pub votes: Vec<UnitVote>,
     pub source: Option<String>,
     /// Every criterion's score (groups capped), self and final, indexed like
     /// the bloc's framework; empty when unscored.
@@ -115,6 +209,8 @@ pub enum Note {
         award: String,
         agree: u32,
         total: u32,
+        /// The bloc's size, when the share counts over its members.
+        members: Option<u32>,
         threshold: Share,
     },
     /// Passed over for an award that needs votes: no vote row for the unit.
@@ -155,10 +251,22 @@ impl fmt::Display for Note {
                 award,
                 agree,
                 total,
+                members: None,
                 threshold,
             } => write!(
                 f,
                 "không đủ tỷ lệ phiếu đồng ý cho \"{award}\": {agree}/{total} phiếu, cần {}",
+                threshold.percent()
+            ),
+            Note::VotesShort {
+                award,
+                agree,
+                total,
+                members: Some(members),
+                threshold,
+            } => write!(
+                f,
+                "không đủ tỷ lệ phiếu đồng ý cho \"{award}\": {agree}/{total} phiếu, tức {agree}/{members} thành viên của khối, cần {} tổng số thành viên",
                 threshold.percent()
             ),
             Note::NoVoteRow { award } => write!(
@@ -248,6 +356,7 @@ mod tests {
                 award: "Cờ thi đua".into(),
                 agree: 7,
                 total: 10,
+                members: None,
                 threshold: Share(800_000),
             }),
             "không đủ tỷ lệ phiếu đồng ý cho \"Cờ thi đua\": 7/10 phiếu, cần 80%"
@@ -257,9 +366,20 @@ mod tests {
                 award: "Bằng khen".into(),
                 agree: 1,
                 total: 3,
+                members: None,
                 threshold: Share(666_667),
             }),
             "không đủ tỷ lệ phiếu đồng ý cho \"Bằng khen\": 1/3 phiếu, cần 66,7%"
+        );
+        assert_eq!(
+            text(Note::VotesShort {
+                award: "Cờ thi đua".into(),
+                agree: 8,
+                total: 8,
+                members: Some(10),
+                threshold: Share(900_000),
+            }),
+            "không đủ tỷ lệ phiếu đồng ý cho \"Cờ thi đua\": 8/8 phiếu, tức 8/10 thành viên của khối, cần 90% tổng số thành viên"
         );
         assert_eq!(
             text(Note::NoVoteRow {
@@ -267,6 +387,36 @@ mod tests {
             }),
             "phieu-bau.xlsx không có dòng bỏ phiếu cho \"Cờ thi đua\" của đơn vị nên chưa được đề nghị"
         );
+    }
+
+    #[test]
+    fn vote_shares_are_exact_at_the_threshold_and_print_with_a_comma() {
+        let v = UnitVote::new("Cờ", 8, 9, 9, Some(Share(800_000)));
+        assert_eq!(
+            (v.share, v.percent(), v.passed),
+            (8889, "88,89%".to_string(), Some(true))
+        );
+        let at = UnitVote::new("Cờ", 8, 10, 10, Some(Share(800_000)));
+        assert_eq!(
+            (at.percent(), at.passed),
+            ("80%".to_string(), Some(true)),
+            "exactly at passes"
+        );
+        let under = UnitVote::new("Cờ", 7, 10, 10, Some(Share(800_000)));
+        assert_eq!(under.passed, Some(false));
+        // 2/3 rounds to 66,67% but does not reach a threshold of 0.666667.
+        let third = UnitVote::new("Cờ", 2, 3, 3, Some(Share(666_667)));
+        assert_eq!((third.percent(), third.passed), ("66,67%".to_string(), Some(false)));
+        let members = UnitVote::new("Cờ", 9, 9, 10, Some(Share(900_000)));
+        assert!(members.over_members());
+        assert_eq!((members.percent(), members.passed), ("90%".to_string(), Some(true)));
+        let json = serde_json::to_string(&v).unwrap();
+        assert_eq!(
+            json,
+            r#"{"form":"Cờ","agree":8,"total":9,"base":9,"share":0.8889,"threshold":0.8,"passed":true}"#
+        );
+        let none = serde_json::to_string(&UnitVote::new("Trưởng khối", 9, 9, 9, None)).unwrap();
+        assert!(none.ends_with(r#""share":1,"threshold":null,"passed":null}"#), "{none}");
     }
 
     #[test]

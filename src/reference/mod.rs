@@ -5,6 +5,7 @@
 //! code 2): without them nothing can be scored. See docs/thu-muc-lam-viec.md.
 
 pub mod framework;
+pub mod meeting;
 pub mod registry;
 pub mod votes;
 

@@ -1,12 +1,21 @@
 //! The meeting's votes (`phieu-bau.xlsx`, sheet `Phiếu bầu`): one row per
 //! unit and award (or `Trưởng khối` / `Phó khối` for next year's leader
-//! and deputy) with the agree votes and the ballots cast.
+//! and deputy) with the agree votes and the ballots cast; and the meeting's
+//! facts (sheet `Hội nghị`, [`super::meeting`]).
+//!
+//! The workbook `run` pre-fills (`out/phieu-bau-mau.xlsx`) lists every
+//! candidate with its counts blank: a row whose two counts are blank is a
+//! vote not yet held, never an error. A bloc "has votes" once one of its
+//! rows has a count; only then do its vote thresholds apply.
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::find_header;
+use super::meeting::{meetings_from_sheets, whole, MeetingFacts};
 use super::registry::Registry;
-use crate::model::{Code, Issue, Points};
+use crate::model::{Code, Issue};
 use crate::read::Sheet;
-use crate::settings::{Settings, DEPUTY_VOTE, LEADER_VOTE};
+use crate::settings::{LeaderPolicy, Settings, DEPUTY_VOTE, LEADER_VOTE};
 use crate::text::fold;
 
 pub const VOTES_SHEET: &str = "Phiếu bầu";
@@ -27,9 +36,23 @@ pub struct Vote {
 #[derive(Clone, Debug, Default)]
 pub struct Votes {
     pub rows: Vec<Vote>,
+    /// Blocs with at least one row that has a count (valid or not).
+    pub counted: BTreeSet<usize>,
+    /// The file has no usable `Phiếu bầu` header: no row can be read, so
+    /// no bloc's vote can be trusted.
+    pub broken: bool,
+    /// The `Hội nghị` rows, by bloc.
+    pub meetings: BTreeMap<usize, MeetingFacts>,
 }
 
 impl Votes {
+    /// Whether bloc `bloc` has voted: its thresholds apply (a unit with no
+    /// row is passed over). A broken file counts as voted everywhere, so
+    /// nothing is proposed on the strength of votes nobody can read.
+    pub fn voted(&self, bloc: usize) -> bool {
+        self.broken || self.counted.contains(&bloc)
+    }
+
     pub fn find(&self, bloc: usize, unit: usize, form: &str) -> Option<&Vote> {
         self.rows
             .iter()
@@ -37,22 +60,42 @@ impl Votes {
     }
 }
 
-/// Reads the `Phiếu bầu` sheet. Rows that name no known bloc, unit or award,
-/// or whose counts do not add up, become `vote.invalid` issues.
+/// Reads the `Phiếu bầu` sheet and the `Hội nghị` sheet. Rows that name no
+/// known bloc, unit or award, or whose counts do not add up (more agree
+/// votes than ballots, more ballots than members present or than the bloc
+/// has), become `vote.invalid` issues at their cell; `Trưởng khối` /
+/// `Phó khối` rows when the leader is not elected by vote, `vote.ignored`.
 pub fn votes_from_sheets(
     file: &str,
     sheets: &[Sheet],
     registry: &Registry,
     settings: &Settings,
 ) -> (Votes, Vec<Issue>) {
-    let mut votes = Votes::default();
+    let (meetings, meeting_issues) = meetings_from_sheets(file, sheets, registry);
+    let mut votes = Votes {
+        meetings,
+        ..Votes::default()
+    };
     let mut issues = Vec::new();
-    let Some(sheet) = sheets
-        .iter()
-        .find(|s| fold(&s.name) == fold(VOTES_SHEET))
-        .or_else(|| sheets.first())
-    else {
-        return (votes, issues);
+    read_vote_rows(file, sheets, registry, settings, &mut votes, &mut issues);
+    issues.extend(meeting_issues);
+    (votes, issues)
+}
+
+fn read_vote_rows(
+    file: &str,
+    sheets: &[Sheet],
+    registry: &Registry,
+    settings: &Settings,
+    votes: &mut Votes,
+    issues: &mut Vec<Issue>,
+) {
+    let Some(sheet) = sheets.iter().find(|s| fold(&s.name) == fold(VOTES_SHEET)).or_else(|| {
+        sheets
+            .iter()
+            .find(|s| fold(&s.name) != fold(super::meeting::MEETING_SHEET))
+    }) else {
+        return;
     };
     let Some((header, cols)) = find_header(sheet, &VOTE_HEADERS, 5) else {
         issues.push(
@@ -63,7 +106,8 @@ pub fn votes_from_sheets(
             .file(file)
             .sheet(&sheet.name),
         );
-        return (votes, issues);
+        votes.broken = true;
+        return;
     };
     let col = |i: usize| cols[i].unwrap_or(0);
     for row in sheet.rows.iter().filter(|r| r.index > header) {
@@ -72,7 +116,8 @@ pub fn votes_from_sheets(
                 .map(|c| c.as_text().trim().to_string())
                 .unwrap_or_default()
         };
-        if (0..5).all(|i| text(i).is_empty()) {
+        // A candidate's row before the meeting: nothing to count yet.
+        if text(3).is_empty() && text(4).is_empty() {
             continue;
         }
         let invalid = |c: usize, message: String| {
@@ -89,6 +134,9 @@ pub fn votes_from_sheets(
         {
             Ok(unit) => unit,
             Err(nearest) => {
+                if let Some(b) = registry.blocs.iter().position(|b| fold(&b.name) == fold(&bloc_name)) {
+                    votes.counted.insert(b);
+                }
                 let hint = nearest.map(|n| format!(" Có phải \"{n}\"?")).unwrap_or_default();
                 issues.push(invalid(
                     1,
@@ -102,6 +150,7 @@ pub fn votes_from_sheets(
         let unit_code = registry.unit(unit).code.clone();
         let invalid = |c: usize, message: String| invalid(c, message).unit(&unit_code);
         let bloc = &registry.blocs[unit.bloc].name;
+        votes.counted.insert(unit.bloc);
         if !bloc_name.is_empty() && fold(bloc) != fold(&bloc_name) {
             issues.push(invalid(
                 0,
@@ -123,8 +172,29 @@ pub fn votes_from_sheets(
                 continue;
             }
             Some(a) => a.name.clone(),
-            None if fold(&form) == fold(LEADER_VOTE) => LEADER_VOTE.to_string(),
-            None if fold(&form) == fold(DEPUTY_VOTE) => DEPUTY_VOTE.to_string(),
+            None if fold(&form) == fold(LEADER_VOTE) || fold(&form) == fold(DEPUTY_VOTE) => {
+                let form = if fold(&form) == fold(LEADER_VOTE) {
+                    LEADER_VOTE
+                } else {
+                    DEPUTY_VOTE
+                };
+                if settings.next_leader.policy != LeaderPolicy::Vote {
+                    issues.push(
+                        Issue::new(
+                            Code::VoteIgnored,
+                            format!(
+                                "Dòng bầu \"{form}\" không được tính vì [next_leader] policy của thidua.toml không phải \"vote\" (Trưởng khối, Phó khối năm sau được chọn theo quy định khác). Bỏ dòng này, hoặc đặt policy = \"vote\"."
+                            ),
+                        )
+                        .file(file)
+                        .sheet(&sheet.name)
+                        .at(row.index, col(2))
+                        .unit(&unit_code),
+                    );
+                    continue;
+                }
+                form.to_string()
+            }
             None => {
                 issues.push(invalid(
                     2,
@@ -135,11 +205,7 @@ pub fn votes_from_sheets(
                 continue;
             }
         };
-        let count = |i: usize| -> Option<u32> {
-            Points::parse(&text(i))
-                .filter(|(p, _)| p.0 >= 0 && p.0 % 100 == 0)
-                .and_then(|(p, _)| u32::try_from(p.0 / 100).ok())
-        };
+        let count = |i: usize| -> Option<u32> { whole(&text(i)) };
         let Some(agree) = count(3) else {
             issues.push(invalid(
                 3,
@@ -174,6 +240,23 @@ pub fn votes_from_sheets(
             ));
             continue;
         }
+        let size = registry.blocs[unit.bloc].units.len() as u32;
+        if total > size {
+            issues.push(invalid(
+                4,
+                format!("Tổng số phiếu ({total}) nhiều hơn số thành viên của khối ({size}); dòng phiếu bầu này không được tính. Kiểm tra lại biên bản kiểm phiếu."),
+            ));
+            continue;
+        }
+        if let Some(present) = votes.meetings.get(&unit.bloc).and_then(|m| m.present) {
+            if total > present {
+                issues.push(invalid(
+                    4,
+                    format!("Tổng số phiếu ({total}) nhiều hơn số thành viên có mặt ({present}, sheet \"Hội nghị\"); dòng phiếu bầu này không được tính. Kiểm tra lại biên bản kiểm phiếu hoặc số thành viên có mặt."),
+                ));
+                continue;
+            }
+        }
         if votes.find(unit.bloc, unit.unit, &form).is_some() {
             issues.push(invalid(
                 1,
@@ -189,5 +272,4 @@ pub fn votes_from_sheets(
             total,
         });
     }
-    (votes, issues)
 }

@@ -177,6 +177,17 @@ impl Share {
     }
 }
 
+impl serde::Serialize for Share {
+    /// A JSON number: `0.8`, `0.666667`.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.0 % Share::ONE == 0 {
+            s.serialize_u32(self.0 / Share::ONE)
+        } else {
+            s.serialize_f64(f64::from(self.0) / f64::from(Share::ONE))
+        }
+    }
+}
+
 impl<'de> Deserialize<'de> for Share {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Share, D::Error> {
         let v = f64::deserialize(d)?;
@@ -222,6 +233,10 @@ pub struct Award {
     pub min_band: Option<String>,
     #[serde(default)]
     pub vote_threshold: Option<Share>,
+    /// What a vote share is counted over: the ballots cast (default) or all
+    /// the bloc's registry members (`vote_base = "members"`).
+    #[serde(default)]
+    pub vote_base: VoteBase,
     /// Prize as a multiple of the base salary (Nghị định 152/2025), for reports.
     #[serde(default)]
     pub prize: Option<f64>,
@@ -235,6 +250,17 @@ impl Award {
     pub fn applies_to(&self, bloc: &str) -> bool {
         self.blocs.is_empty() || self.blocs.iter().any(|b| fold(b) == fold(bloc))
     }
+}
+
+/// The base of a vote share: `Đồng ý / Tổng số phiếu` (ballots) or
+/// `Đồng ý / số thành viên của khối` (members, as councils count for the
+/// highest awards).
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum VoteBase {
+    #[default]
+    Ballots,
+    Members,
 }
 
 #[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]

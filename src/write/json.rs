@@ -8,6 +8,9 @@ use crate::error::Fatal;
 use crate::outcome::Outcome;
 use crate::write::atomic_write_with;
 
+/// The file's name under `out/`.
+pub const JSON_FILE: &str = "ket-qua.json";
+
 /// Writes the outcome as pretty JSON with a final newline, streaming: a
 /// province's result is never held as one string.
 pub fn write_json(outcome: &Outcome, mut out: impl Write) -> std::io::Result<()> {

@@ -16,6 +16,7 @@ pub mod forms;
 pub mod json;
 pub mod names;
 pub mod tong_hop;
+pub mod votes_form;
 pub mod xlsx_kit;
 
 use std::io::Write;

@@ -11,13 +11,13 @@ use quick_xml::events::Event;
 use quick_xml::Reader;
 
 /// One unzipped .docx: its parts by name.
-struct Docx {
+pub(crate) struct Docx {
     path: PathBuf,
     parts: BTreeMap<String, String>,
 }
 
 impl Docx {
-    fn open(path: &Path) -> Docx {
+    pub(crate) fn open(path: &Path) -> Docx {
         let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
         let mut parts = BTreeMap::new();
@@ -75,13 +75,13 @@ impl Docx {
         out
     }
 
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         self.paragraphs().join("\n")
     }
 
     /// Every table of the body: its grid (twips) and the texts of its cells,
     /// row by row.
-    fn tables(&self) -> Vec<(Vec<usize>, Vec<Vec<String>>)> {
+    pub(crate) fn tables(&self) -> Vec<(Vec<usize>, Vec<Vec<String>>)> {
         let mut out: Vec<(Vec<usize>, Vec<Vec<String>>)> = Vec::new();
         let mut inside = false;
         for e in self.document() {

@@ -14,6 +14,7 @@ mod document_cache;
 mod documents;
 mod fast_reader;
 mod fuzz;
+mod meeting;
 mod reader;
 mod tong_hop_formulas;
 mod trust;

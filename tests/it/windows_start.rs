@@ -253,13 +253,22 @@ fn the_outputs_asked_about_are_every_file_a_run_replaces() {
         .iter()
         .map(|p| thidua::shown::path_in(p, &dir))
         .collect();
-    assert_eq!(asked[..2], ["out/tong-hop.xlsx", "out/ket-qua.json"]);
+    assert_eq!(
+        asked[..4],
+        [
+            "out/tong-hop.xlsx",
+            "out/ket-qua.json",
+            "out/phieu-bau-mau.xlsx",
+            "out/de-nghi-toan-tinh.docx"
+        ]
+    );
     let reports = asked.iter().filter(|p| p.starts_with("out/bao-cao/")).count();
     let proposals = asked.iter().filter(|p| p.starts_with("out/to-trinh/")).count();
+    let ballots = asked.iter().filter(|p| p.starts_with("out/phieu-bau/")).count();
     let feedback = asked.iter().filter(|p| p.starts_with("out/phan-hoi/")).count();
     let json = common::result_json(&dir);
     let blocs = json["blocs"].as_array().expect("blocs").len();
-    assert_eq!((reports, proposals), (blocs, blocs), "{asked:?}");
+    assert_eq!((reports, proposals, ballots), (blocs, blocs, blocs), "{asked:?}");
     assert_eq!(
         feedback,
         std::fs::read_dir(out.join("phan-hoi")).map_or(0, |d| d.count())

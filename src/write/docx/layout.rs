@@ -341,6 +341,23 @@ pub fn borderless(grid: &[usize], rows: Vec<TableRow>) -> Table {
         .margins(docx_rs::TableCellMargins::new().margin(0, 57, 0, 57))
 }
 
+/// [`data_table`], or when there are no rows, the header and one row
+/// across the table saying so (`empty`, in italics).
+pub fn data_table_or(
+    columns: &[(&str, usize)],
+    rows: Vec<Vec<(String, AlignmentType)>>,
+    look: Look,
+    empty: &str,
+) -> Table {
+    let none = rows.is_empty();
+    let table = data_table(columns, rows, look);
+    if none {
+        table.add_row(spanning_row(empty, TEXT_WIDTH, columns.len(), look.italic()))
+    } else {
+        table
+    }
+}
+
 /// A data table: 0.5 pt borders, fixed columns, a header row repeated on
 /// every page, rows that do not split across pages.
 pub fn data_table(columns: &[(&str, usize)], rows: Vec<Vec<(String, AlignmentType)>>, look: Look) -> Table {
@@ -358,14 +375,7 @@ pub fn data_table(columns: &[(&str, usize)], rows: Vec<Vec<(String, AlignmentTyp
     .cant_split();
     let mut table_rows = vec![header];
     for row in rows {
-        let cells = row
-            .into_iter()
-            .zip(&grid)
-            .map(|((text, align), width)| {
-                cell(*width, vec![line(&text, align, look)]).vertical_align(VAlignType::Center)
-            })
-            .collect();
-        table_rows.push(TableRow::new(cells).cant_split());
+        table_rows.push(data_row(row, &grid, look));
     }
     let borders = [
         TableBorderPosition::Top,
@@ -390,6 +400,17 @@ pub fn data_table(columns: &[(&str, usize)], rows: Vec<Vec<(String, AlignmentTyp
         .layout(TableLayoutType::Fixed)
         .set_borders(borders)
         .margins(docx_rs::TableCellMargins::new().margin(28, 57, 28, 57))
+}
+
+/// A row of a data table: one line of text per cell, the cells `grid`
+/// wide, the row kept on one page.
+pub fn data_row(cells: Vec<(String, AlignmentType)>, grid: &[usize], look: Look) -> TableRow {
+    let cells = cells
+        .into_iter()
+        .zip(grid)
+        .map(|((text, align), width)| cell(*width, vec![line(&text, align, look)]).vertical_align(VAlignType::Center))
+        .collect();
+    TableRow::new(cells).cant_split()
 }
 
 /// A row of a data table whose one cell spans every column.

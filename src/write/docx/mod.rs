@@ -7,8 +7,11 @@
 //! is then written by [`package::package`] (compression, header rows,
 //! language, stable ids). Identical inputs give identical bytes.
 
+pub mod ballot;
 pub mod layout;
+pub mod minutes;
 pub mod package;
+pub mod province;
 mod view;
 pub mod wording;
 
@@ -24,7 +27,7 @@ use crate::settings::Settings;
 use crate::text::fold;
 use crate::write::atomic_write;
 use crate::write::names::{slug, UniqueStems};
-use layout::{body, borderless, cell, data_table, line, lines, paragraph, rule, run, spanning_row, wrap_name, Look};
+use layout::{body, borderless, cell, data_table, data_table_or, line, lines, paragraph, rule, run, wrap_name, Look};
 use layout::{LEFT_COLUMN, RIGHT_COLUMN, TEXT_WIDTH};
 use view::{ranked_units, DocumentView};
 use wording::{Block, Wording, PROPOSAL_TEMPLATE, REPORT_TEMPLATE};
@@ -36,6 +39,10 @@ pub const PROPOSAL_DIR: &str = "to-trinh";
 /// The mark of a bloc whose documents are drafts (a member is missing or
 /// rejected).
 pub const DRAFT_MARK: &str = "DỰ THẢO";
+
+pub use ballot::{write_ballots, BALLOT_DIR};
+pub use minutes::{write_minutes, MINUTES_DIR};
+pub use province::{write_province_list, PROVINCE_FILE};
 
 /// Body text size (points).
 const BODY: Look = Look::pt(14);
@@ -62,14 +69,7 @@ pub fn write_documents(
     settings: &Settings,
     wording: &Wording,
 ) -> Result<Vec<PathBuf>, Fatal> {
-    // Names are fixed in bloc order before the parallel work, so two blocs
-    // whose names give the same slug get distinct files, the same every run.
-    let mut stems = UniqueStems::default();
-    let names: Vec<String> = outcome
-        .blocs
-        .iter()
-        .map(|bloc| format!("{}.docx", stems.claim(&slug(&bloc.name))))
-        .collect();
+    let names = bloc_file_names(outcome);
     let written: Vec<Vec<PathBuf>> = outcome
         .blocs
         .par_iter()
@@ -84,6 +84,61 @@ pub fn write_documents(
         })
         .collect::<Result<_, Fatal>>()?;
     Ok(written.into_iter().flatten().collect())
+}
+
+/// Writes one document per bloc to `out/<dir>/<bloc>.docx`, built by
+/// `build`, blocs in parallel. A bloc for which `build` gives `None` has no
+/// document, and the one an earlier run left is removed. Returns the files
+/// written, in bloc order.
+pub(crate) fn write_per_bloc(
+    out: &Path,
+    dir: &str,
+    outcome: &Outcome,
+    build: impl Fn(&BlocResult) -> Result<Option<Vec<u8>>, Fatal> + Sync,
+) -> Result<Vec<PathBuf>, Fatal> {
+    let names = bloc_file_names(outcome);
+    let written: Vec<Option<PathBuf>> = outcome
+        .blocs
+        .par_iter()
+        .zip(names.par_iter())
+        .map(|(bloc, name)| {
+            let path = out.join(dir).join(name);
+            match build(bloc)? {
+                Some(bytes) => {
+                    atomic_write(&path, &bytes)?;
+                    Ok(Some(path))
+                }
+                None => {
+                    if path.is_file() {
+                        std::fs::remove_file(&path).map_err(|e| Fatal::write(&path, e))?;
+                    }
+                    Ok(None)
+                }
+            }
+        })
+        .collect::<Result<_, Fatal>>()?;
+    Ok(written.into_iter().flatten().collect())
+}
+
+/// The error of a document whose template could not be laid out: the
+/// document's path under `out/` and the template named.
+pub(crate) fn template_failure(path: PathBuf, template: &'static str) -> impl FnOnce(String) -> Fatal {
+    move |message| Fatal::Write {
+        path,
+        message: format!("{message} (mẫu {template})"),
+    }
+}
+
+/// Every bloc's document file name (`<slug>.docx`), in bloc order. Names
+/// are fixed in bloc order before any parallel work, so two blocs whose
+/// names give the same slug get distinct files, the same every run.
+pub(crate) fn bloc_file_names(outcome: &Outcome) -> Vec<String> {
+    let mut stems = UniqueStems::default();
+    outcome
+        .blocs
+        .iter()
+        .map(|bloc| format!("{}.docx", stems.claim(&slug(&bloc.name))))
+        .collect()
 }
 
 /// Builds both documents of `bloc`.
@@ -151,51 +206,7 @@ impl Document<'_> {
         for block in blocks {
             let mut paragraphs: Vec<Paragraph> = Vec::new();
             match block {
-                Block::Title(text) => {
-                    paragraphs.push(
-                        line(&text.to_uppercase(), AlignmentType::Center, BODY.bold())
-                            .line_spacing(layout::spacing(360, 0)),
-                    );
-                }
-                Block::Summary(text) => {
-                    paragraphs.push(line(text, AlignmentType::Center, BODY.bold()));
-                    // 6 pt clear of the summary's descenders (ư, p, g).
-                    paragraphs.push(rule(TEXT_WIDTH, 2_000).line_spacing(rule_spacing(120, 240)));
-                }
-                Block::Rule => paragraphs.push(rule(TEXT_WIDTH, 2_000).line_spacing(rule_spacing(60, 300))),
-                Block::To(text) => {
-                    paragraphs.push(
-                        paragraph(AlignmentType::Center, BODY)
-                            .add_run(run("Kính gửi: ", BODY))
-                            .add_run(run(text, BODY))
-                            .line_spacing(layout::spacing(0, 240)),
-                    );
-                }
                 Block::Bases => paragraphs.extend(self.bases()),
-                Block::Heading(text) => {
-                    paragraphs.push(
-                        line(text, AlignmentType::Both, BODY.bold())
-                            .indent(
-                                None,
-                                Some(docx_rs::SpecialIndentType::FirstLine(layout::FIRST_LINE)),
-                                None,
-                                None,
-                            )
-                            .line_spacing(layout::spacing(60, layout::PARAGRAPH_AFTER))
-                            .keep_next(true),
-                    );
-                }
-                Block::Item(text) => paragraphs.push(body(&format!("- {text}"), BODY).keep_next(text.ends_with(':'))),
-                Block::Placeholder(text) => paragraphs.push(body(text, BODY.italic())),
-                // A paragraph that announces a list or a table stays with it.
-                Block::Body(text) => paragraphs.push(body(text, BODY).keep_next(text.ends_with(':'))),
-                Block::Center(text) => {
-                    paragraphs.push(line(text, AlignmentType::Center, BODY.bold()));
-                }
-                Block::Note(text) => {
-                    paragraphs
-                        .push(line(text, AlignmentType::Center, BODY.italic()).line_spacing(layout::spacing(0, 120)));
-                }
                 Block::NewPage => {
                     page_break = true;
                     continue;
@@ -219,6 +230,9 @@ impl Document<'_> {
                     docx = docx.add_table(self.foot(kind));
                     continue;
                 }
+                // Tables of the meeting's documents: none here.
+                Block::Table(_) => continue,
+                other => paragraphs.extend(standard_paragraphs(other).unwrap_or_default()),
             }
             for p in paragraphs {
                 let p = if page_break { p.page_break_before(true) } else { p };
@@ -236,63 +250,17 @@ impl Document<'_> {
         })
     }
 
-    /// Two columns: the parent and issuing bodies with the number on the
-    /// left; the national name, motto, place and date on the right.
+    /// The letterhead with this document's number, place and date.
     fn letterhead(&self, kind: DocumentKind) -> docx_rs::Table {
         let number = match kind {
             DocumentKind::Report => &self.ctx.report_ref,
             DocumentKind::Proposal => &self.ctx.proposal_ref,
         };
-        let left_top = cell(
-            LEFT_COLUMN,
-            vec![
-                line(
-                    &self.settings.letterhead.parent.to_uppercase(),
-                    AlignmentType::Center,
-                    HEAD,
-                ),
-                lines(
-                    &wrap_name(&self.ctx.issuer, LEFT_COLUMN - CELL_PADDING, HEAD.size),
-                    AlignmentType::Center,
-                    HEAD.bold(),
-                ),
-                rule(LEFT_COLUMN, 1_300).line_spacing(rule_spacing(80, 0)),
-            ],
-        );
-        let right_top = cell(
-            RIGHT_COLUMN,
-            vec![
-                line(
-                    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-                    AlignmentType::Center,
-                    Look::pt(12).bold(),
-                ),
-                line(
-                    "Độc lập - Tự do - Hạnh phúc",
-                    AlignmentType::Center,
-                    HEAD.bold().underline(),
-                ),
-            ],
-        );
-        let left_bottom = cell(
-            LEFT_COLUMN,
-            vec![line(&format!("Số: {number}"), AlignmentType::Center, HEAD).line_spacing(layout::spacing(120, 0))],
-        );
-        let right_bottom = cell(
-            RIGHT_COLUMN,
-            vec![line(
-                &format!("{}, {}", self.settings.place, self.ctx.date),
-                AlignmentType::Center,
-                Look::pt(14).italic(),
-            )
-            .line_spacing(layout::spacing(120, 0))],
-        );
-        borderless(
-            &[LEFT_COLUMN, RIGHT_COLUMN],
-            vec![
-                TableRow::new(vec![left_top, right_top]),
-                TableRow::new(vec![left_bottom, right_bottom]),
-            ],
+        letterhead(
+            &self.settings.letterhead.parent,
+            &self.ctx.issuer,
+            number,
+            &format!("{}, {}", self.settings.place, self.ctx.date),
         )
     }
 
@@ -388,15 +356,12 @@ impl Document<'_> {
                 ]);
             }
         }
-        let mut table = data_table(&columns, rows.clone(), TABLE);
-        if rows.is_empty() {
-            table = table.add_row(spanning_row(
-                "Không có đơn vị đủ điều kiện đề nghị khen thưởng.",
-                TEXT_WIDTH,
-                columns.len(),
-                TABLE.italic(),
-            ));
-        }
+        let table = data_table_or(
+            &columns,
+            rows,
+            TABLE,
+            "Không có đơn vị đủ điều kiện đề nghị khen thưởng.",
+        );
         table
     }
 
@@ -446,6 +411,108 @@ impl Document<'_> {
     }
 }
 
+/// The paragraphs of a block every document lays out the same way (title,
+/// summary, headings, body text…); `None` for a block that is a table or
+/// depends on the document.
+pub(crate) fn standard_paragraphs(block: &Block) -> Option<Vec<Paragraph>> {
+    let mut paragraphs: Vec<Paragraph> = Vec::new();
+    match block {
+        Block::Title(text) => {
+            paragraphs.push(
+                line(&text.to_uppercase(), AlignmentType::Center, BODY.bold()).line_spacing(layout::spacing(360, 0)),
+            );
+        }
+        Block::Summary(text) => {
+            paragraphs.push(line(text, AlignmentType::Center, BODY.bold()));
+            // 6 pt clear of the summary's descenders (ư, p, g).
+            paragraphs.push(rule(TEXT_WIDTH, 2_000).line_spacing(rule_spacing(120, 240)));
+        }
+        Block::Rule => paragraphs.push(rule(TEXT_WIDTH, 2_000).line_spacing(rule_spacing(60, 300))),
+        Block::To(text) => {
+            paragraphs.push(
+                paragraph(AlignmentType::Center, BODY)
+                    .add_run(run("Kính gửi: ", BODY))
+                    .add_run(run(text, BODY))
+                    .line_spacing(layout::spacing(0, 240)),
+            );
+        }
+        Block::Heading(text) => {
+            paragraphs.push(
+                line(text, AlignmentType::Both, BODY.bold())
+                    .indent(
+                        None,
+                        Some(docx_rs::SpecialIndentType::FirstLine(layout::FIRST_LINE)),
+                        None,
+                        None,
+                    )
+                    .line_spacing(layout::spacing(60, layout::PARAGRAPH_AFTER))
+                    .keep_next(true),
+            );
+        }
+        Block::Item(text) => paragraphs.push(body(&format!("- {text}"), BODY).keep_next(text.ends_with(':'))),
+        Block::Placeholder(text) => paragraphs.push(body(text, BODY.italic())),
+        // A paragraph that announces a list or a table stays with it.
+        Block::Body(text) => paragraphs.push(body(text, BODY).keep_next(text.ends_with(':'))),
+        Block::Center(text) => {
+            paragraphs.push(line(text, AlignmentType::Center, BODY.bold()));
+        }
+        Block::Note(text) => {
+            paragraphs.push(line(text, AlignmentType::Center, BODY.italic()).line_spacing(layout::spacing(0, 120)));
+        }
+        _ => return None,
+    }
+    Some(paragraphs)
+}
+
+/// A table followed by 6 pt of space, so the next heading or paragraph
+/// does not touch its bottom border.
+pub(crate) fn spaced(table: docx_rs::Table) -> Vec<Piece> {
+    vec![
+        Piece::Table(Box::new(table)),
+        Piece::Paragraph(Box::new(paragraph(AlignmentType::Both, Look::pt(6)))),
+    ]
+}
+
+/// What a document's own block becomes: paragraphs or a table.
+pub(crate) enum Piece {
+    Paragraph(Box<Paragraph>),
+    Table(Box<docx_rs::Table>),
+}
+
+/// Lays out `blocks` after what `docx` holds: the standard blocks as every
+/// document does, `@newpage` as a page break before the next paragraph, and
+/// any other block as `special` makes it (nothing when it returns `None`).
+pub(crate) fn flow(
+    mut docx: Docx,
+    blocks: &[Block],
+    special: &mut dyn FnMut(&Block) -> Result<Vec<Piece>, String>,
+) -> Result<Docx, String> {
+    let mut page_break = false;
+    for block in blocks {
+        let pieces = match block {
+            Block::NewPage => {
+                page_break = true;
+                continue;
+            }
+            other => match standard_paragraphs(other) {
+                Some(paragraphs) => paragraphs.into_iter().map(|p| Piece::Paragraph(Box::new(p))).collect(),
+                None => special(other)?,
+            },
+        };
+        for piece in pieces {
+            match piece {
+                Piece::Paragraph(p) => {
+                    let p = if page_break { p.page_break_before(true) } else { *p };
+                    page_break = false;
+                    docx = docx.add_paragraph(p);
+                }
+                Piece::Table(t) => docx = docx.add_table(*t),
+            }
+        }
+    }
+    Ok(docx)
+}
+
 /// Columns of the results table. Widths (twips) keep every 12 pt bold
 /// header on two lines at most ("Điểm tự / chấm", "Điểm / thưởng"), scores
 /// and "Trung bình" on one; the unit's name takes the rest.
@@ -465,6 +532,63 @@ pub(crate) const RESULT_COLUMNS: [(&str, usize); 9] = [
 /// Under the results table of an appraised bloc.
 const APPRAISED_NOTE: &str =
     "Ghi chú: điểm chuẩn, điểm thưởng, điểm trừ, tổng điểm, xếp hạng và xếp loại là kết quả sau thẩm định.";
+
+/// Two columns: the parent and issuing bodies with `Số: <number>` on the
+/// left; the national name, motto, and the place and date line on the
+/// right (Nghị định 30/2020, Appendix I).
+pub(crate) fn letterhead(parent: &str, issuer: &str, number: &str, place_and_date: &str) -> docx_rs::Table {
+    let (top, bottom) = letterhead_rows(parent, issuer, number, place_and_date);
+    borderless(&[LEFT_COLUMN, RIGHT_COLUMN], vec![top, bottom])
+}
+
+/// The letterhead's top row only (bodies, national name and motto), for a
+/// paper that has no number or date (a ballot).
+pub(crate) fn letterhead_top(parent: &str, issuer: &str) -> docx_rs::Table {
+    let (top, _) = letterhead_rows(parent, issuer, "", "");
+    borderless(&[LEFT_COLUMN, RIGHT_COLUMN], vec![top])
+}
+
+fn letterhead_rows(parent: &str, issuer: &str, number: &str, place_and_date: &str) -> (TableRow, TableRow) {
+    let left_top = cell(
+        LEFT_COLUMN,
+        vec![
+            line(&parent.to_uppercase(), AlignmentType::Center, HEAD),
+            lines(
+                &wrap_name(issuer, LEFT_COLUMN - CELL_PADDING, HEAD.size),
+                AlignmentType::Center,
+                HEAD.bold(),
+            ),
+            rule(LEFT_COLUMN, 1_300).line_spacing(rule_spacing(80, 0)),
+        ],
+    );
+    let right_top = cell(
+        RIGHT_COLUMN,
+        vec![
+            line(
+                "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                AlignmentType::Center,
+                Look::pt(12).bold(),
+            ),
+            line(
+                "Độc lập - Tự do - Hạnh phúc",
+                AlignmentType::Center,
+                HEAD.bold().underline(),
+            ),
+        ],
+    );
+    let left_bottom = cell(
+        LEFT_COLUMN,
+        vec![line(&format!("Số: {number}"), AlignmentType::Center, HEAD).line_spacing(layout::spacing(120, 0))],
+    );
+    let right_bottom = cell(
+        RIGHT_COLUMN,
+        vec![line(place_and_date, AlignmentType::Center, Look::pt(14).italic()).line_spacing(layout::spacing(120, 0))],
+    );
+    (
+        TableRow::new(vec![left_top, right_top]),
+        TableRow::new(vec![left_bottom, right_bottom]),
+    )
+}
 
 /// Exact 2 pt line for a rule paragraph, `before` and `after` in twips.
 fn rule_spacing(before: u32, after: u32) -> docx_rs::LineSpacing {
@@ -492,7 +616,7 @@ fn draft_mark() -> Paragraph {
 }
 
 /// docx-rs's package, touched up.
-fn pack(docx: Docx, date: crate::calendar::Date) -> Result<Vec<u8>, String> {
+pub(crate) fn pack(docx: Docx, date: crate::calendar::Date) -> Result<Vec<u8>, String> {
     package::package(docx.build(), date).map_err(|e| e.to_string())
 }
 

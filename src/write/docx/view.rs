@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::DocumentKind;
 use crate::model::Points;
-use crate::outcome::{BlocResult, Note, Outcome, UnitResult, UnitStatus};
+use crate::outcome::{BlocResult, Note, Outcome, UnitResult, UnitStatus, UnitVote};
 use crate::settings::{LeaderPolicy, Settings};
 
 /// What the templates see (all text already in Vietnamese form).
@@ -83,6 +83,9 @@ struct Proposed {
     name: String,
     total: String,
     rank: u32,
+    /// The meeting's vote for this award, when the bloc voted on it:
+    /// `với 8/9 phiếu đồng ý, đạt 88,89%`.
+    vote: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -164,6 +167,7 @@ impl DocumentView {
                         name: u.name.clone(),
                         total: u.final_totals.map(|t| t.total.to_vietnamese()).unwrap_or_default(),
                         rank: u.rank.unwrap_or(0),
+                        vote: u.votes.iter().find(|v| v.form == award.name).map(vote_text),
                     })
                     .collect(),
             })
@@ -250,6 +254,22 @@ impl DocumentView {
             excluded,
         }
     }
+}
+
+/// `với 8/9 phiếu đồng ý, đạt 88,89%`; over the members: `với 9/9 phiếu
+/// đồng ý, đạt 90% tổng số thành viên của Khối`.
+pub(super) fn vote_text(vote: &UnitVote) -> String {
+    let over = if vote.over_members() {
+        " tổng số thành viên của Khối"
+    } else {
+        ""
+    };
+    format!(
+        "với {}/{} phiếu đồng ý, đạt {}{over}",
+        vote.agree,
+        vote.total,
+        vote.percent()
+    )
 }
 
 /// Ties at a quota's edge, one line per tied group, units in rank order:

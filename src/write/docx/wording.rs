@@ -16,6 +16,7 @@
 //! @center TEXT             centred bold line (annex title)
 //! @note TEXT               centred italic line
 //! @rule                    short centred rule (under an annex's title)
+//! @table KEY               a table the document builds (its keys: the template's head)
 //! # TEXT                   section heading (bold)
 //! - TEXT                   dash item ("- TEXT")
 //! ? TEXT                   placeholder the secretariat rewrites (italic)
@@ -35,10 +36,22 @@ use crate::error::Fatal;
 pub const REPORT_TEMPLATE: &str = "bao-cao.j2";
 /// Template of the tờ trình and its annex.
 pub const PROPOSAL_TEMPLATE: &str = "to-trinh.j2";
+/// Template of a bloc's ballot.
+pub const BALLOT_TEMPLATE: &str = "phieu-bau.j2";
+/// Template of a bloc meeting's minutes.
+pub const MINUTES_TEMPLATE: &str = "bien-ban.j2";
+/// Template of the province's list of proposals.
+pub const PROVINCE_TEMPLATE: &str = "de-nghi-toan-tinh.j2";
 
-const DEFAULTS: [(&str, &str); 2] = [
+const DEFAULTS: [(&str, &str); 5] = [
     (REPORT_TEMPLATE, include_str!("../../../templates/bao-cao.j2")),
     (PROPOSAL_TEMPLATE, include_str!("../../../templates/to-trinh.j2")),
+    (BALLOT_TEMPLATE, include_str!("../../../templates/phieu-bau.j2")),
+    (MINUTES_TEMPLATE, include_str!("../../../templates/bien-ban.j2")),
+    (
+        PROVINCE_TEMPLATE,
+        include_str!("../../../templates/de-nghi-toan-tinh.j2"),
+    ),
 ];
 
 /// The loaded, compiled templates.
@@ -140,6 +153,9 @@ pub enum Block {
     Item(String),
     Placeholder(String),
     Body(String),
+    /// `@table KEY`: a table the document builds (the minutes' votes, the
+    /// province list's awards…), chosen by its key.
+    Table(String),
 }
 
 /// Turns rendered template text into blocks (see the module docs).
@@ -162,6 +178,7 @@ pub fn parse(text: &str) -> Vec<Block> {
                 "@rule" => Block::Rule,
                 "@center" => Block::Center(rest("@center")),
                 "@note" => Block::Note(rest("@note")),
+                "@table" => Block::Table(rest("@table")),
                 "#" => Block::Heading(rest("#")),
                 "-" => Block::Item(rest("-")),
                 "?" => Block::Placeholder(rest("?")),
@@ -196,6 +213,8 @@ mod tests {
     fn embedded_templates_compile() {
         let w = Wording::embedded();
         assert!(w.env.get_template(REPORT_TEMPLATE).is_ok());
-        assert!(w.env.get_template(PROPOSAL_TEMPLATE).is_ok());
+        for (name, _) in DEFAULTS {
+            assert!(w.env.get_template(name).is_ok(), "{name}");
+        }
     }
 }

@@ -28,6 +28,9 @@ use super::xlsx_kit::{
 use crate::error::Fatal;
 use crate::write::atomic_write_with;
 use bloc_sheet::bloc_sheet;
+/// The workbook's name under `out/`.
+pub const SUMMARY_FILE: &str = "tong-hop.xlsx";
+
 /// What tong-hop.xlsx is made from, besides the outcome.
 pub struct SummaryInput<'a> {
     pub outcome: &'a Outcome,
@@ -212,7 +215,7 @@ fn summary_sheet(ws: &mut Worksheet, outcome: &Outcome, f: &Formats) -> Result<(
     )
 }
 
-const PROPOSAL_HEADERS: [(&str, f64); 10] = [
+const PROPOSAL_HEADERS: [(&str, f64); 13] = [
     ("STT", 5.0),
     ("Khối", 26.0),
     ("Hình thức khen thưởng", 26.0),
@@ -221,6 +224,10 @@ const PROPOSAL_HEADERS: [(&str, f64); 10] = [
     ("Tổng điểm", 9.5),
     ("Xếp hạng", 7.5),
     ("Xếp loại", 12.0),
+    // The meeting's vote for the award (phieu-bau.xlsx), blank without one.
+    ("Phiếu đồng ý", 8.5),
+    ("Tổng số phiếu", 8.5),
+    ("Tỷ lệ đồng ý", 9.5),
     ("Tình trạng", 18.0),
     ("Ghi chú", 34.0),
 ];
@@ -273,20 +280,34 @@ fn proposals_sheet(ws: &mut Worksheet, input: &SummaryInput, f: &Formats) -> Res
                     None => ws.write_blank(row, 6, &f.integer)?,
                 };
                 ws.write_string_with_format(row, 7, unit.classification.as_deref().unwrap_or(""), &f.wrap)?;
+                match unit.votes.iter().find(|v| v.form == award) {
+                    Some(v) => {
+                        ws.write_number_with_format(row, 8, f64::from(v.agree), &f.integer)?;
+                        ws.write_number_with_format(row, 9, f64::from(v.total), &f.integer)?;
+                        // Over the members when the award says so: the base is not a column.
+                        let share = f64::from(v.share) / 10_000.0;
+                        ws.write_number_with_format(row, 10, share, &f.text.clone().set_num_format("0.00%"))?;
+                    }
+                    None => {
+                        for col in 8..=10 {
+                            ws.write_blank(row, col, &f.integer)?;
+                        }
+                    }
+                }
                 let status = if unit.provisional {
                     "Tạm thời (khối chưa đủ)"
                 } else {
                     "Đề nghị"
                 };
-                ws.write_string_with_format(row, 8, status, &f.wrap)?;
+                ws.write_string_with_format(row, 11, status, &f.wrap)?;
                 let notes = Note::join(&unit.notes);
-                ws.write_string_with_format(row, 9, &notes, &f.wrap)?;
+                ws.write_string_with_format(row, 12, &notes, &f.wrap)?;
                 let w = |c: usize| PROPOSAL_HEADERS[c].1;
                 let cells = [
                     (bloc.name.as_str(), w(1)),
                     (award, w(2)),
                     (unit.name.as_str(), w(4)),
-                    (notes.as_str(), w(9)),
+                    (notes.as_str(), w(12)),
                 ];
                 fit_row(ws, row, &cells, 11)?;
                 row += 1;
