@@ -281,8 +281,7 @@ fn vote_table(bloc: &BlocResult, award: &str) -> docx_rs::Table {
             row
         })
         .collect();
-    let table = data_table_or(&columns, rows, TABLE, "Không có đơn vị thuộc diện bỏ phiếu.");
-    table
+    data_table_or(&columns, rows, TABLE, "Không có đơn vị thuộc diện bỏ phiếu.")
 }
 
 /// The leader and deputy votes: unit, form, agreed, ballots, share, result.
@@ -364,8 +363,7 @@ fn agreed_table(bloc: &BlocResult, settings: &Settings) -> docx_rs::Table {
             ]);
         }
     }
-    let table = data_table_or(&columns, rows, TABLE, "Không có đơn vị được đề nghị khen thưởng.");
-    table
+    data_table_or(&columns, rows, TABLE, "Không có đơn vị được đề nghị khen thưởng.")
 }
 
 /// The secretary (left) and the chair (right) sign; a name the workbook

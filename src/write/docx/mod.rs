@@ -356,13 +356,12 @@ impl Document<'_> {
                 ]);
             }
         }
-        let table = data_table_or(
+        data_table_or(
             &columns,
             rows,
             TABLE,
             "Không có đơn vị đủ điều kiện đề nghị khen thưởng.",
-        );
-        table
+        )
     }
 
     /// `Nơi nhận:` and its list on the left, the signer on the right.
