@@ -9,6 +9,7 @@
 
 pub mod layout;
 pub mod package;
+mod schema;
 pub mod wording;
 
 use std::path::{Path, PathBuf};

@@ -8,7 +8,14 @@
 //! - table rows marked with [`HEADER_ROW_HEIGHT`] become header rows repeated
 //!   on every page (`w:tblHeader`);
 //! - the default run language becomes Vietnamese (`w:lang vi-VN`), so Word's
-//!   spelling and hyphenation treat the text as Vietnamese.
+//!   spelling and hyphenation treat the text as Vietnamese;
+//! - every WordprocessingML part is made schema-valid ([`canonical`]): the
+//!   children of property containers (`w:rPr`, `w:pPr`, `w:tblPr`,
+//!   `w:sectPr`, `w:settings`…) are put in the order of the schema's
+//!   sequence, attributes it does not declare are dropped, as the tables of
+//!   [`super::schema`] say. docx-rs writes them in its own order, and Word
+//!   ignores a property out of sequence (a font after the size, a
+//!   justification after the mark's run properties) that LibreOffice reads.
 //!
 //! Most parts (styles, settings, fonts, page headers…) come out the same for
 //! every document of a run. Each is deflated once per process: the
@@ -24,9 +31,11 @@ use std::io::{Cursor, Write};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use docx_rs::XMLDocx;
+use quick_xml::events::{BytesStart, Event};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
 
+use super::schema;
 use crate::settings::Date;
 
 /// Height (twips, "at least") that marks a header row for [`package`]: no
@@ -224,8 +233,9 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 /// The part `name` patched: paragraph ids renumbered from `next_para_id`,
-/// header rows marked in the body, the language set in the styles. A part
-/// with nothing to patch is returned as it is.
+/// header rows marked in the body, the language set in the styles, and the
+/// WordprocessingML parts put in schema order ([`canonical`]). A part with
+/// nothing to patch is returned as it is.
 fn patch(name: &str, bytes: Vec<u8>, next_para_id: &mut u32) -> Result<Vec<u8>, PackError> {
     let xml = std::str::from_utf8(&bytes).map_err(|e| PackError(format!("{name}: {e}")))?;
     let patched = if name == STYLES {
@@ -233,7 +243,183 @@ fn patch(name: &str, bytes: Vec<u8>, next_para_id: &mut u32) -> Result<Vec<u8>, 
     } else {
         rewrite(xml, next_para_id, name == DOCUMENT)
     };
+    if name.starts_with("word/") && name.ends_with(".xml") {
+        let xml = patched.as_deref().unwrap_or(xml);
+        return canonical(xml).map_err(|e| PackError(format!("{name}: {e}")));
+    }
     Ok(patched.map(String::into_bytes).unwrap_or(bytes))
+}
+
+/// One container of [`schema::SEQUENCES`] being copied: its children are
+/// written to the output as they come, then put in order at its end tag.
+struct Container {
+    name: &'static str,
+    /// The container it is a child of, if any (else empty).
+    parent: &'static str,
+    sequence: &'static [&'static str],
+    /// Where its content starts in the output.
+    start: usize,
+    /// Where its children's records start in [`Canonicaliser::children`].
+    first_child: usize,
+    /// How deep the copy is inside the current child (0: between children).
+    depth: usize,
+    /// The current child's rank and start in the output.
+    child: (usize, usize),
+}
+
+/// A child copied into a container: its rank in the container's sequence
+/// and its bytes in the output.
+#[derive(Clone, Copy)]
+struct Child {
+    rank: usize,
+    start: usize,
+    end: usize,
+}
+
+/// The state of one [`canonical`] pass.
+#[derive(Default)]
+struct Canonicaliser {
+    out: Vec<u8>,
+    open: Vec<Container>,
+    children: Vec<Child>,
+    scratch: Vec<u8>,
+}
+
+impl Canonicaliser {
+    /// An element starts (`<name …>` or `<name …/>`): a child of the
+    /// innermost container when it is between children.
+    fn enter(&mut self, name: &[u8]) {
+        if let Some(top) = self.open.last_mut() {
+            if top.depth == 0 {
+                top.child = (schema::rank(top.sequence, name), self.out.len());
+            }
+            top.depth += 1;
+        }
+    }
+
+    /// An element ends: the child ends with it when it is the child itself.
+    fn leave(&mut self) {
+        if let Some(top) = self.open.last_mut() {
+            top.depth -= 1;
+            if top.depth == 0 {
+                let (rank, start) = top.child;
+                self.children.push(Child {
+                    rank,
+                    start,
+                    end: self.out.len(),
+                });
+            }
+        }
+    }
+
+    /// Whether `name`, an empty element, is a child that the innermost
+    /// container has no place for ([`schema::UNDECLARED_CHILDREN`]).
+    fn undeclared(&self, name: &[u8]) -> bool {
+        self.open
+            .last()
+            .is_some_and(|top| top.depth == 0 && schema::undeclared(top.parent, top.name, name))
+    }
+
+    /// Copies a start or empty tag, without the attributes that
+    /// [`schema::ATTRIBUTES`] leaves undeclared.
+    fn tag(&mut self, raw: &[u8], tag: &BytesStart<'_>, empty: bool) -> Result<(), quick_xml::Error> {
+        let Some(declared) = schema::declared_attributes(tag.name().as_ref()) else {
+            self.out.extend_from_slice(raw);
+            return Ok(());
+        };
+        self.out.push(b'<');
+        self.out.extend_from_slice(tag.name().as_ref());
+        for attribute in tag.attributes().with_checks(false) {
+            let attribute = attribute.map_err(quick_xml::Error::from)?;
+            let key = attribute.key.as_ref();
+            if declared.iter().any(|name| name.as_bytes() == key) {
+                self.out.push(b' ');
+                self.out.extend_from_slice(key);
+                self.out.extend_from_slice(b"=\"");
+                self.out.extend_from_slice(&attribute.value);
+                self.out.push(b'"');
+            }
+        }
+        self.out.extend_from_slice(if empty { b" />" } else { b">" });
+        Ok(())
+    }
+
+    /// The innermost container ends: its children are put in their
+    /// sequence's order (stable, so repeated children keep theirs). Text
+    /// between children (only ever white space) goes when they move.
+    fn close(&mut self) {
+        let Some(container) = self.open.pop() else {
+            return;
+        };
+        let children = &mut self.children[container.first_child..];
+        if !children.is_sorted_by_key(|c| c.rank) {
+            children.sort_by_key(|c| c.rank);
+            self.scratch.clear();
+            for child in children.iter() {
+                self.scratch.extend_from_slice(&self.out[child.start..child.end]);
+            }
+            self.out.truncate(container.start);
+            self.out.extend_from_slice(&self.scratch);
+        }
+        self.children.truncate(container.first_child);
+    }
+}
+
+/// `xml` with the children of every container of [`schema::SEQUENCES`] in
+/// schema order and without the attributes [`schema::ATTRIBUTES`] does not
+/// declare; everything else is copied byte for byte.
+///
+/// Fails on XML that quick-xml cannot read (a bug in what docx-rs wrote).
+fn canonical(xml: &str) -> Result<Vec<u8>, quick_xml::Error> {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut state = Canonicaliser {
+        out: Vec::with_capacity(xml.len()),
+        ..Canonicaliser::default()
+    };
+    let mut last = 0;
+    loop {
+        let event = reader.read_event()?;
+        let end = reader.buffer_position() as usize;
+        let raw = &xml.as_bytes()[last..end];
+        last = end;
+        match event {
+            Event::Start(tag) => {
+                state.enter(tag.name().as_ref());
+                state.tag(raw, &tag, false)?;
+                if let Some((name, sequence)) = schema::sequence(tag.name().as_ref()) {
+                    let parent = match state.open.last() {
+                        Some(top) if top.depth == 1 => top.name,
+                        _ => "",
+                    };
+                    state.open.push(Container {
+                        name,
+                        parent,
+                        sequence,
+                        start: state.out.len(),
+                        first_child: state.children.len(),
+                        depth: 0,
+                        child: (0, 0),
+                    });
+                }
+            }
+            Event::Empty(tag) if state.undeclared(tag.name().as_ref()) => {}
+            Event::Empty(tag) => {
+                state.enter(tag.name().as_ref());
+                state.tag(raw, &tag, true)?;
+                state.leave();
+            }
+            Event::End(_) => {
+                if state.open.last().is_some_and(|top| top.depth == 0) {
+                    state.close();
+                }
+                state.out.extend_from_slice(raw);
+                state.leave();
+            }
+            Event::Eof => break,
+            _ => state.out.extend_from_slice(raw),
+        }
+    }
+    Ok(state.out)
 }
 
 const PARA_ID: &str = "w14:paraId=\"";
@@ -377,6 +563,60 @@ mod tests {
             patched.contains("<w:sz w:val=\"28\" /><w:lang w:val=\"vi-VN\""),
             "{patched}"
         );
+    }
+
+    fn canonical_str(xml: &str) -> String {
+        String::from_utf8(canonical(xml).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn properties_are_put_in_schema_order() {
+        // As docx-rs writes a paragraph: the mark's run properties first,
+        // the size before the font, borders in no order, the section's page
+        // size before its header.
+        let xml = concat!(
+            r#"<w:body><w:p w14:paraId="1"><w:pPr><w:rPr><w:sz w:val="28" /><w:szCs w:val="28" /><w:b /><w:bCs /><w:rFonts w:ascii="T" /></w:rPr>"#,
+            r#"<w:pBdr><w:bottom w:val="single" /><w:top w:val="single" /></w:pBdr><w:jc w:val="center" /><w:spacing w:after="0" /></w:pPr>"#,
+            r#"<w:r><w:rPr><w:i /><w:rFonts w:ascii="T" /></w:rPr><w:t xml:space="preserve">Chữ &lt;b&gt;</w:t></w:r></w:p>"#,
+            r#"<w:sectPr><w:pgSz w:w="11906" /><w:headerReference r:id="rId1" /></w:sectPr></w:body>"#,
+        );
+        assert_eq!(
+            canonical_str(xml),
+            concat!(
+                r#"<w:body><w:p w14:paraId="1"><w:pPr><w:pBdr><w:top w:val="single" /><w:bottom w:val="single" /></w:pBdr>"#,
+                r#"<w:spacing w:after="0" /><w:jc w:val="center" />"#,
+                r#"<w:rPr><w:rFonts w:ascii="T" /><w:b /><w:bCs /><w:sz w:val="28" /><w:szCs w:val="28" /></w:rPr></w:pPr>"#,
+                r#"<w:r><w:rPr><w:rFonts w:ascii="T" /><w:i /></w:rPr><w:t xml:space="preserve">Chữ &lt;b&gt;</w:t></w:r></w:p>"#,
+                r#"<w:sectPr><w:headerReference r:id="rId1" /><w:pgSz w:w="11906" /></w:sectPr></w:body>"#,
+            )
+        );
+    }
+
+    #[test]
+    fn a_part_in_order_is_copied_byte_for_byte() {
+        let xml = r#"<?xml version="1.0" encoding="UTF-8"?><w:document><w:p><w:pPr><w:jc w:val="left"/><w:rPr><w:b/></w:rPr></w:pPr><w:r><w:t>a &amp; b</w:t></w:r></w:p></w:document>"#;
+        assert_eq!(canonical_str(xml), xml);
+    }
+
+    #[test]
+    fn undeclared_attributes_are_dropped() {
+        let xml = r#"<w:tblGrid><w:gridCol w:w="4000" w:type="dxa" /><w:gridCol w:type="dxa" w:w="5355" /></w:tblGrid><w:tcW w:w="4000" w:type="dxa" />"#;
+        assert_eq!(
+            canonical_str(xml),
+            r#"<w:tblGrid><w:gridCol w:w="4000" /><w:gridCol w:w="5355" /></w:tblGrid><w:tcW w:w="4000" w:type="dxa" />"#
+        );
+    }
+
+    #[test]
+    fn empty_run_properties_leave_a_style_s_paragraph_properties() {
+        let xml = r#"<w:style w:styleId="Normal"><w:pPr><w:rPr /></w:pPr><w:rPr /><w:name w:val="Normal" /></w:style><w:p><w:pPr><w:rPr /></w:pPr></w:p>"#;
+        assert_eq!(
+            canonical_str(xml),
+            r#"<w:style w:styleId="Normal"><w:name w:val="Normal" /><w:pPr></w:pPr><w:rPr /></w:style><w:p><w:pPr><w:rPr /></w:pPr></w:p>"#
+        );
+        // One that says something stays, for the validator to report.
+        let xml = r#"<w:lvl><w:pPr><w:rPr><w:b /></w:rPr></w:pPr></w:lvl>"#;
+        assert_eq!(canonical_str(xml), xml);
     }
 
     fn entries(zip: &[u8]) -> Vec<(String, Vec<u8>, DateTime)> {
