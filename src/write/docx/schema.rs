@@ -455,10 +455,78 @@ pub const UNDECLARED_CHILDREN: &[(&str, &str, &str)] = &[
     ("w:pPrDefault", "w:pPr", "w:rPr"),
 ];
 
-/// `element`'s name and the sequence of its children, when it is a
-/// container of [`SEQUENCES`].
-pub fn sequence(element: &[u8]) -> Option<(&'static str, &'static [&'static str])> {
-    SEQUENCES.iter().find(|(name, _)| name.as_bytes() == element).copied()
+/// Names looked up among those of the same length only: every part of
+/// every document goes through [`sequence`] once a start tag, so this is
+/// the hot path of the canonicaliser.
+struct Names {
+    /// By length: each name with its value.
+    by_length: Vec<Vec<(&'static [u8], usize)>>,
+}
+
+impl Names {
+    /// `names` with their positions as values.
+    fn new<'a>(names: impl Iterator<Item = &'a &'static str>) -> Names {
+        let mut by_length: Vec<Vec<(&'static [u8], usize)>> = Vec::new();
+        for (value, name) in names.enumerate() {
+            let len = name.len();
+            if by_length.len() <= len {
+                by_length.resize_with(len + 1, Vec::new);
+            }
+            by_length[len].push((name.as_bytes(), value));
+        }
+        Names { by_length }
+    }
+
+    fn find(&self, name: &[u8]) -> Option<usize> {
+        self.by_length
+            .get(name.len())?
+            .iter()
+            .find(|(candidate, _)| *candidate == name)
+            .map(|(_, value)| *value)
+    }
+}
+
+/// A container of [`SEQUENCES`], its children indexed.
+pub struct Sequence {
+    pub name: &'static str,
+    children: Names,
+    len: usize,
+}
+
+impl Sequence {
+    /// The place of `child` in the sequence; a child the sequence does not
+    /// name comes after every named one.
+    pub fn rank(&self, child: &[u8]) -> usize {
+        self.children.find(child).unwrap_or(self.len)
+    }
+}
+
+/// [`SEQUENCES`] indexed, built on first use.
+struct Index {
+    containers: Names,
+    sequences: Vec<Sequence>,
+}
+
+fn index() -> &'static Index {
+    static INDEX: std::sync::OnceLock<Index> = std::sync::OnceLock::new();
+    INDEX.get_or_init(|| Index {
+        containers: Names::new(SEQUENCES.iter().map(|(name, _)| name)),
+        sequences: SEQUENCES
+            .iter()
+            .map(|(name, children)| Sequence {
+                name,
+                children: Names::new(children.iter()),
+                len: children.len(),
+            })
+            .collect(),
+    })
+}
+
+/// The sequence of `element`'s children, when it is a container of
+/// [`SEQUENCES`].
+pub fn sequence(element: &[u8]) -> Option<&'static Sequence> {
+    let index = index();
+    index.containers.find(element).map(|i| &index.sequences[i])
 }
 
 /// Whether [`UNDECLARED_CHILDREN`] has no place for `child` in `container`
@@ -475,15 +543,6 @@ pub fn declared_attributes(element: &[u8]) -> Option<&'static [&'static str]> {
         .iter()
         .find(|(name, _)| name.as_bytes() == element)
         .map(|(_, attributes)| *attributes)
-}
-
-/// The place of `child` in `sequence`; a child the sequence does not name
-/// comes after every named one.
-pub fn rank(sequence: &[&str], child: &[u8]) -> usize {
-    sequence
-        .iter()
-        .position(|name| name.as_bytes() == child)
-        .unwrap_or(sequence.len())
 }
 
 #[cfg(test)]
@@ -507,12 +566,25 @@ mod tests {
 
     #[test]
     fn run_properties_put_fonts_first_and_language_late() {
-        let (_, run) = sequence(b"w:rPr").unwrap();
-        assert!(rank(run, b"w:rFonts") < rank(run, b"w:b"));
-        assert!(rank(run, b"w:b") < rank(run, b"w:sz"));
-        assert!(rank(run, b"w:szCs") < rank(run, b"w:lang"));
-        assert_eq!(rank(run, b"w:unknown"), run.len());
+        let run = sequence(b"w:rPr").unwrap();
+        assert_eq!(run.name, "w:rPr");
+        assert!(run.rank(b"w:rFonts") < run.rank(b"w:b"));
+        assert!(run.rank(b"w:b") < run.rank(b"w:sz"));
+        assert!(run.rank(b"w:szCs") < run.rank(b"w:lang"));
+        assert_eq!(run.rank(b"w:unknown"), RUN.len());
+        assert_eq!(run.rank(b"w:rStyl"), RUN.len());
         assert!(sequence(b"w:p").is_none());
+    }
+
+    #[test]
+    fn the_index_finds_every_container_and_child_at_its_place() {
+        for (name, children) in SEQUENCES {
+            let sequence = sequence(name.as_bytes()).unwrap();
+            assert_eq!(sequence.name, *name);
+            for (rank, child) in children.iter().enumerate() {
+                assert_eq!(sequence.rank(child.as_bytes()), rank, "{name} {child}");
+            }
+        }
     }
 
     #[test]
