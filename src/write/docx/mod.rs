@@ -12,6 +12,7 @@ pub mod layout;
 pub mod minutes;
 pub mod package;
 pub mod province;
+mod schema;
 mod view;
 pub mod wording;
 
