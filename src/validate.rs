@@ -2,12 +2,13 @@
 //! the issues found on the way, each with its file, sheet and cell.
 
 use crate::form_layout::{FormMeta, META_MARK, META_SHEET, SCORE_SHEET};
-use crate::model::{Code, Issue, Points};
-use crate::read::table::{find_table, find_unit_line};
+use crate::model::{column_letters, Code, Issue, Points};
+use crate::read::choose::{decide, Candidate, Decision, Rule, YearMark};
+use crate::read::table::{find_table, find_unit_line, is_total_row, years, Found, ScoreColumn};
 use crate::read::{Book, LegacyText, ReadFailure, Sheet};
 use crate::reference::framework::{Criterion, CriterionKind, Framework, Frameworks};
 use crate::reference::registry::{Registry, UnitRef};
-use crate::score::{Scores, Totals};
+use crate::score::Scores;
 use crate::score_table::{Cell, Table, TableRow};
 use crate::text::fold;
 
@@ -84,19 +85,246 @@ fn form_meta(book: &mut Book, names: &[(String, bool)]) -> Option<FormMeta> {
     Some(FormMeta::from_pairs(owned.iter().map(|(k, v)| (k.as_str(), v.clone()))))
 }
 
-/// Finds the score table: the form's sheet first, then every other sheet in
-/// workbook order, visible ones before hidden ones.
-/// Also returns the sheet's name as the workbook spells it.
-fn locate_table(book: &mut Book, names: &[(String, bool)]) -> Result<Option<(String, Sheet, Table)>, ReadFailure> {
-    let mut order: Vec<&(String, bool)> = names.iter().filter(|(n, _)| n != META_SHEET).collect();
-    order.sort_by_key(|(n, visible)| (fold(n) != fold(SCORE_SHEET), !visible));
-    for (name, _) in order {
-        let sheet = book.sheet(name)?;
-        if let Some(table) = find_table(&sheet) {
-            return Ok(Some((name.clone(), sheet, table)));
+/// A sheet with a score table, as a candidate.
+struct SheetCandidate {
+    /// The name as the workbook spells it (for `Book::legacy_text`).
+    raw_name: String,
+    sheet: Sheet,
+    found: Found,
+}
+
+/// Where the score table was found, or why it was not.
+enum Location {
+    Found {
+        raw_name: String,
+        sheet: Sheet,
+        table: Table,
+        /// `table.choice` warnings.
+        notes: Vec<Issue>,
+    },
+    /// `table.ambiguous`.
+    Refused(Issue),
+    NotFound,
+}
+
+/// Finds the score table by the rules of docs/thu-muc-lam-viec.md ("Khi tệp
+/// có nhiều bảng hoặc nhiều cột điểm"): every sheet with a table is a
+/// candidate; the form's metadata, then visibility, then the settings'
+/// year choose among them, and then among the self-score and appraisal
+/// columns of the sheet chosen.
+fn locate_table(
+    file: &str,
+    book: &mut Book,
+    names: &[(String, bool)],
+    has_meta: bool,
+    year: i32,
+) -> Result<Location, ReadFailure> {
+    let mut candidates = Vec::new();
+    let mut failure = None;
+    for (name, visible) in names.iter().filter(|(n, _)| n != META_SHEET) {
+        let sheet = match book.sheet(name) {
+            Ok(sheet) => sheet,
+            Err(e) => {
+                failure.get_or_insert(e);
+                continue;
+            }
+        };
+        if let Some(found) = find_table(&sheet) {
+            candidates.push(Candidate {
+                by_form: has_meta && fold(name) == fold(SCORE_SHEET),
+                visible: *visible,
+                year: YearMark::of(&years(&found.context), year),
+                item: SheetCandidate {
+                    raw_name: name.clone(),
+                    sheet,
+                    found,
+                },
+            });
         }
     }
-    Ok(None)
+    if candidates.is_empty() {
+        return match failure {
+            Some(e) => Err(e),
+            None => Ok(Location::NotFound),
+        };
+    }
+    let (chosen, sheets_aside) = match decide(candidates) {
+        Decision::Chosen { item, aside } => (item, aside),
+        Decision::Ambiguous(left) => {
+            let list: Vec<String> = left.iter().map(|c| describe_sheet(c, year)).collect();
+            return Ok(Location::Refused(
+                Issue::new(
+                    Code::TableAmbiguous,
+                    format!(
+                        "Tệp có {} bảng chấm điểm mà không biết bảng nào là của năm {year}: {}. Xóa (hoặc ẩn) các bảng không dùng, hoặc ghi \"năm {year}\" vào tên sheet của bảng đúng, rồi gửi lại.",
+                        left.len(),
+                        list.join("; ")
+                    ),
+                )
+                .file(file),
+            ));
+        }
+        Decision::None => return Ok(Location::NotFound),
+    };
+    let SheetCandidate { raw_name, sheet, found } = chosen;
+    let column_candidates = |columns: &[ScoreColumn]| -> Vec<Candidate<ScoreColumn>> {
+        columns
+            .iter()
+            .map(|c| Candidate {
+                by_form: false,
+                visible: !c.hidden,
+                year: YearMark::of(&years(&c.title), year),
+                item: c.clone(),
+            })
+            .collect()
+    };
+    let header_cell = |col: u32| (found.first_header_row, col);
+    let ambiguous = |what: &str, left: &[ScoreColumn]| {
+        let list: Vec<String> = left.iter().map(|c| describe_column(&sheet, &found, c)).collect();
+        Issue::new(
+            Code::TableAmbiguous,
+            format!(
+                "Sheet \"{}\" có {} cột {what} mà không biết cột nào là của năm {year}: {}. Xóa các cột không dùng, hoặc ghi \"năm {year}\" vào tiêu đề cột đúng, rồi gửi lại.",
+                sheet.name,
+                left.len(),
+                list.join("; ")
+            ),
+        )
+        .file(file)
+        .sheet(&sheet.name)
+        .at(found.first_header_row, left[0].col)
+    };
+    let (self_col, self_aside) = match decide(column_candidates(&found.self_columns)) {
+        Decision::Chosen { item, aside } => (item, aside),
+        Decision::Ambiguous(left) => return Ok(Location::Refused(ambiguous("điểm tự chấm", &left))),
+        Decision::None => return Ok(Location::NotFound),
+    };
+    let (appraisal_col, appraisal_aside) = match decide(column_candidates(&found.appraisal_columns)) {
+        Decision::Chosen { item, aside } => (Some(item), aside),
+        Decision::Ambiguous(left) => return Ok(Location::Refused(ambiguous("điểm thẩm định", &left))),
+        Decision::None => (None, Vec::new()),
+    };
+    let mut notes = Vec::new();
+    let (r, c) = header_cell(self_col.col);
+    if !sheets_aside.is_empty() {
+        let aside: Vec<String> = sheets_aside
+            .iter()
+            .map(|(c, rule)| format!("{} ({})", describe_sheet(c, year), reason(*rule, year)))
+            .collect();
+        notes.push(
+            Issue::new(
+                Code::TableChoice,
+                format!(
+                    "Tệp có {} bảng chấm điểm; đã đọc sheet \"{}\" (cột {} \"{}\"), bỏ qua {}. Nếu đọc nhầm, xóa các bảng không dùng rồi gửi lại.",
+                    sheets_aside.len() + 1,
+                    sheet.name,
+                    column_letters(self_col.col),
+                    header_text(&sheet, &found, self_col.col),
+                    aside.join("; ")
+                ),
+            )
+            .file(file)
+            .sheet(&sheet.name)
+            .at(r, c),
+        );
+    }
+    for (what, chosen, aside) in [
+        ("điểm tự chấm", Some(&self_col), &self_aside),
+        ("điểm thẩm định", appraisal_col.as_ref(), &appraisal_aside),
+    ] {
+        if aside.is_empty() {
+            continue;
+        }
+        let left: Vec<String> = aside
+            .iter()
+            .map(|(c, rule)| format!("{} ({})", describe_column(&sheet, &found, c), reason(*rule, year)))
+            .collect();
+        let read = match chosen {
+            Some(col) => format!("đã đọc {}", describe_column(&sheet, &found, col)),
+            None => "không đọc cột nào".to_string(),
+        };
+        notes.push(
+            Issue::new(
+                Code::TableChoice,
+                format!(
+                    "Sheet \"{}\" có {} cột {what}; {read}, bỏ qua {}. Nếu đọc nhầm, xóa các cột không dùng rồi gửi lại.",
+                    sheet.name,
+                    aside.len() + usize::from(chosen.is_some()),
+                    left.join("; ")
+                ),
+            )
+            .file(file)
+            .sheet(&sheet.name)
+            .at(found.first_header_row, chosen.map(|c| c.col).unwrap_or(aside[0].0.col)),
+        );
+    }
+    let table = found.table(&sheet, self_col.col, appraisal_col.map(|c| c.col));
+    Ok(Location::Found {
+        raw_name,
+        sheet,
+        table,
+        notes,
+    })
+}
+
+/// Why a rule set a candidate aside, in words.
+fn reason(rule: Rule, year: i32) -> String {
+    match rule {
+        Rule::Form => "không phải sheet của biểu mẫu".into(),
+        Rule::Hidden => "đang bị ẩn".into(),
+        Rule::Year => format!("không ghi năm {year}"),
+    }
+}
+
+/// `sheet "Năm 2025" (tiêu đề ở dòng 5, cột điểm E "Điểm tự chấm")`.
+fn describe_sheet(c: &SheetCandidate, year: i32) -> String {
+    let named: Vec<String> = years(&c.found.context).iter().map(i32::to_string).collect();
+    let col = c.found.self_columns.first().map(|s| s.col).unwrap_or(0);
+    let mut text = format!(
+        "sheet \"{}\" (tiêu đề ở dòng {}, cột điểm {} \"{}\"",
+        c.sheet.name,
+        c.found.first_header_row + 1,
+        column_letters(col),
+        header_text(&c.sheet, &c.found, col)
+    );
+    if !named.is_empty() && !named.contains(&year.to_string()) {
+        text.push_str(&format!(", ghi năm {}", named.join(", ")));
+    }
+    text.push(')');
+    text
+}
+
+/// `cột E "Điểm tự chấm Năm 2026"` (and whether it is hidden).
+fn describe_column(sheet: &Sheet, found: &Found, c: &ScoreColumn) -> String {
+    format!(
+        "cột {} \"{}\"{}",
+        column_letters(c.col),
+        header_text(sheet, found, c.col),
+        if c.hidden { " (cột ẩn)" } else { "" }
+    )
+}
+
+/// A column's header as the member sees it: both rows of a two-row header,
+/// the upper title carried from the left across a merged span.
+fn header_text(sheet: &Sheet, found: &Found, col: u32) -> String {
+    let mut parts = Vec::new();
+    for r in found.first_header_row..=found.header_row {
+        let own = sheet.cell(r, col).map(|v| v.text()).filter(|t| !t.trim().is_empty());
+        let text = own.or_else(|| {
+            (r < found.header_row)
+                .then(|| {
+                    let row = sheet.rows.iter().find(|x| x.index == r)?;
+                    row.cells
+                        .iter()
+                        .rev()
+                        .find(|(c, v)| *c < col && !v.is_empty())
+                        .map(|(_, v)| v.text())
+                })
+                .flatten()
+        });
+        parts.extend(text.map(|t| t.split_whitespace().collect::<Vec<_>>().join(" ")));
+    }
+    parts.join(" ")
 }
 
 /// The warning for legacy-encoded text converted in the table's sheet.
@@ -117,9 +345,14 @@ fn legacy_issue(file: &str, sheet: &str, found: &LegacyText) -> Issue {
 pub fn validate(file: &str, mut book: Book, ctx: &Expected) -> Validated {
     let names = book.sheet_names();
     let meta = form_meta(&mut book, &names);
-    let (raw_name, sheet, table) = match locate_table(&mut book, &names) {
-        Ok(Some(found)) => found,
-        Ok(None) => {
+    let (raw_name, sheet, table, notes) = match locate_table(file, &mut book, &names, meta.is_some(), ctx.year) {
+        Ok(Location::Found {
+            raw_name,
+            sheet,
+            table,
+            notes,
+        }) => (raw_name, sheet, table, notes),
+        Ok(Location::NotFound) => {
             return Validated::failed(
                 Issue::new(
                     Code::TableNotFound,
@@ -128,6 +361,7 @@ pub fn validate(file: &str, mut book: Book, ctx: &Expected) -> Validated {
                 .file(file),
             )
         }
+        Ok(Location::Refused(issue)) => return Validated::failed(issue),
         Err(failure) => return Validated::failed(failure_issue(file, &failure)),
     };
     let mut issues: Vec<Issue> = book
@@ -135,6 +369,7 @@ pub fn validate(file: &str, mut book: Book, ctx: &Expected) -> Validated {
         .map(|found| legacy_issue(file, &sheet.name, found))
         .into_iter()
         .collect();
+    issues.extend(notes);
     let unit = match identify_unit(file, &sheet, &table, meta.as_ref(), ctx) {
         Ok(unit) => unit,
         Err(issue) => {
@@ -172,12 +407,29 @@ pub fn validate(file: &str, mut book: Book, ctx: &Expected) -> Validated {
     Validated {
         unit: Some(unit),
         card: (!failed).then_some(card),
-        table: (!issues.is_empty()).then_some(table),
+        table: Some(table),
         issues,
     }
 }
 
-/// The unit from form metadata, else a `Đơn vị: …` line, else the file name.
+/// A place in the workbook, or its path, that names a unit.
+struct UnitSource {
+    unit: UnitRef,
+    /// How the place is described in a message.
+    place: String,
+    /// The cell, for the issue.
+    cell: Option<(u32, u32)>,
+}
+
+/// Lines of the title block that name no unit of their own: the addressee
+/// and the legal bases.
+const NOT_THE_UNIT: [&str; 5] = ["kinh gui", "noi nhan", "can cu", "thuc hien", "khoi thi dua"];
+
+/// The unit, from every place that may name it, in order: the form's
+/// metadata, a `Đơn vị: …` line, the other title rows (letterhead, "BẢNG TỰ
+/// CHẤM ĐIỂM CỦA …"), the file name, its folders. A place that names no
+/// registry unit gives way to the next; two places naming different units
+/// is `unit.conflict`; none is `unit.unknown` with the nearest units.
 fn identify_unit(
     file: &str,
     sheet: &Sheet,
@@ -185,35 +437,112 @@ fn identify_unit(
     meta: Option<&FormMeta>,
     ctx: &Expected,
 ) -> Result<UnitRef, Box<Issue>> {
-    if let Some(meta) = meta {
-        if let Some(unit) = ctx.registry.find_code(&meta.unit_code) {
-            return Ok(unit);
+    let registry = ctx.registry;
+    let mut sources: Vec<UnitSource> = Vec::new();
+    if let Some(unit) = meta.and_then(|m| registry.find_code(&m.unit_code)) {
+        sources.push(UnitSource {
+            unit,
+            place: "thông tin của biểu mẫu".into(),
+            cell: None,
+        });
+    }
+    let line = find_unit_line(sheet, table.first_header_row);
+    if let Some((name, row, col)) = &line {
+        if let Ok(unit) = registry.match_unit(name) {
+            sources.push(UnitSource {
+                unit,
+                place: format!("dòng \"Đơn vị: {name}\""),
+                cell: Some((*row, *col)),
+            });
         }
     }
-    let line = find_unit_line(sheet, table.header_row);
-    if let Some((name, row, col)) = &line {
-        match ctx.registry.match_unit(name) {
-            Ok(unit) => return Ok(unit),
-            Err(nearest) => {
-                return Err(Box::new(
-                    unknown_unit(name, nearest).file(file).sheet(&sheet.name).at(*row, *col),
-                ));
+    // The other title rows: one unit named among them, or none counted.
+    let mut titled: Option<UnitSource> = None;
+    let mut several = false;
+    for row in sheet.rows.iter().take_while(|r| r.index < table.first_header_row) {
+        for (col, cell) in &row.cells {
+            let Cell::Text(text) = cell else { continue };
+            if line.as_ref().is_some_and(|(_, r, c)| (*r, *c) == (row.index, *col)) {
+                continue;
+            }
+            let folded = fold(text);
+            if NOT_THE_UNIT.iter().any(|k| folded.starts_with(k)) || folded.starts_with("don vi") {
+                continue;
+            }
+            if let Some(unit) = registry.unit_in(text) {
+                match &titled {
+                    Some(t) if t.unit != unit => several = true,
+                    Some(_) => {}
+                    None => {
+                        titled = Some(UnitSource {
+                            unit,
+                            place: format!("tiêu đề \"{}\"", text.trim()),
+                            cell: Some((row.index, *col)),
+                        })
+                    }
+                }
             }
         }
     }
+    if !several {
+        sources.extend(titled);
+    }
     let stem = crate::text::file_stem(file);
-    ctx.registry
-        .match_unit(&stem.replace(['_', '-'], " "))
-        .or_else(|_| ctx.registry.match_unit(stem))
-        .map_err(|nearest| Box::new(unknown_unit(stem, nearest).file(file)))
+    if let Ok(unit) = registry.match_unit(stem) {
+        sources.push(UnitSource {
+            unit,
+            place: format!("tên tệp \"{stem}\""),
+            cell: None,
+        });
+    }
+    if sources.is_empty() {
+        // Folders come last and only where nothing else names the unit: a
+        // folder often names the bloc.
+        let folders = file.rsplit('/').skip(1);
+        if let Some(unit) = folders.filter_map(|folder| registry.match_unit(folder).ok()).next() {
+            return Ok(unit);
+        }
+    }
+    let Some(first) = sources.first() else {
+        return Err(Box::new(match &line {
+            Some((name, row, col)) => unknown_unit(name, registry.nearest(name, 3))
+                .file(file)
+                .sheet(&sheet.name)
+                .at(*row, *col),
+            None => unknown_unit(stem, registry.nearest(stem, 3)).file(file),
+        }));
+    };
+    if let Some(other) = sources.iter().find(|s| s.unit != first.unit) {
+        let name = |u: UnitRef| &registry.unit(u).name;
+        let mut issue = Issue::new(
+            Code::UnitConflict,
+            format!(
+                "Tệp ghi hai đơn vị khác nhau: {} là \"{}\", còn {} là \"{}\". Sửa cho thống nhất (đúng tên trong don-vi.xlsx) rồi gửi lại; nếu gửi nhầm tệp của đơn vị khác, gửi đúng tệp.",
+                first.place,
+                name(first.unit),
+                other.place,
+                name(other.unit)
+            ),
+        )
+        .file(file);
+        if let Some((r, c)) = other.cell.or(first.cell) {
+            issue = issue.sheet(&sheet.name).at(r, c);
+        }
+        return Err(Box::new(issue));
+    }
+    Ok(first.unit)
 }
 
-fn unknown_unit(name: &str, nearest: Option<String>) -> Issue {
-    let hint = match nearest {
-        Some(n) => format!(
-            " Có phải là \"{n}\"? Sửa tên đơn vị trong tệp (dòng \"Đơn vị: …\") cho đúng với danh sách don-vi.xlsx."
+fn unknown_unit(name: &str, nearest: Vec<String>) -> Issue {
+    let hint = match nearest.as_slice() {
+        [] => " Ghi dòng \"Đơn vị: <tên đơn vị>\" ở đầu bảng, đúng tên trong don-vi.xlsx.".to_string(),
+        [one] => format!(
+            " Có phải là \"{one}\"? Sửa tên đơn vị trong tệp (dòng \"Đơn vị: …\") cho đúng với danh sách don-vi.xlsx."
         ),
-        None => " Ghi dòng \"Đơn vị: <tên đơn vị>\" ở đầu bảng, đúng tên trong don-vi.xlsx.".to_string(),
+        many => format!(
+            " Gần nhất là: {}. Sửa tên đơn vị trong tệp (dòng \"Đơn vị: …\") cho đúng với danh sách don-vi.xlsx.",
+            many.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ")
+        ),
     };
     Issue::new(
         Code::UnitUnknown,
@@ -221,21 +550,78 @@ fn unknown_unit(name: &str, nearest: Option<String>) -> Issue {
     )
 }
 
+/// A criterion text as compared: folded, without a leading code (`1.2.`,
+/// `II.`, `a)`), quotes and punctuation, so a title retyped with straight
+/// quotes or a final period still matches.
+fn criterion_key(text: &str) -> String {
+    let folded = fold(text);
+    let (_, rest) = split_code_prefix(&folded);
+    let mut out = String::with_capacity(rest.len());
+    for word in rest.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// A leading code written into a text (`1.2. Hoàn thành …`, `II. CÔNG TÁC
+/// …`, `a) …`): the code and the rest; no code, the whole text.
+fn split_code_prefix(text: &str) -> (Option<&str>, &str) {
+    let t = text.trim_start();
+    let end = t
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.'))
+        .unwrap_or(t.len());
+    let (head, rest) = t.split_at(end);
+    let code = head.trim_end_matches('.');
+    let separated = head.ends_with('.') || rest.starts_with(')') || rest.starts_with(" ");
+    let codeish = !code.is_empty()
+        && (code.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+            || (code.len() <= 5 && code.bytes().all(|b| b"ivxlcIVXLC".contains(&b)))
+            || (code.len() == 1 && code.bytes().all(|b| b.is_ascii_alphabetic()) && rest.starts_with(')')));
+    if codeish
+        && separated
+        && !rest.trim_start_matches([')', ' ', '-', ':']).is_empty()
+        && (head.ends_with('.') || rest.starts_with(')'))
+    {
+        (Some(code), rest.trim_start_matches([')', ' ', '-', ':']))
+    } else {
+        (None, t)
+    }
+}
+
+/// Whether a row that matches no criterion is a heading (upper-case text,
+/// `II. CÔNG TÁC XÂY DỰNG ĐẢNG`) rather than a mistyped criterion.
+fn is_heading(row: &TableRow) -> bool {
+    let letters = || row.text.chars().filter(|c| c.is_alphabetic());
+    letters().next().is_some() && letters().all(|c| !c.is_lowercase())
+}
+
 /// Maps table rows to criteria and reads every leaf's scores.
 fn score_table(file: &str, table: &Table, framework: &Framework, issues: &mut Vec<Issue>) -> Scorecard {
     let n = framework.criteria.len();
     let mut row_of: Vec<Option<&TableRow>> = vec![None; n];
-    // Folded criterion titles, made only when some row has to be matched by
-    // its text.
+    // Criterion keys, made only when some row has to be matched by its text.
     let titles: std::cell::OnceCell<Vec<String>> = std::cell::OnceCell::new();
-    for row in &table.rows {
-        let by_code = (!row.code.is_empty()).then(|| framework.find(&row.code)).flatten();
+    let code_col = table.columns.code.or(table.columns.content).unwrap_or(0);
+    // Visible rows first: a hidden row never wins over one the member sees.
+    let visible = table.rows.iter().filter(|r| !r.hidden);
+    let hidden = table.rows.iter().filter(|r| r.hidden);
+    for row in visible.chain(hidden) {
+        let prefix = split_code_prefix(&row.text).0;
+        let code = if row.code.is_empty() {
+            prefix.unwrap_or("")
+        } else {
+            row.code.as_str()
+        };
+        let by_code = (!code.is_empty()).then(|| framework.find(code)).flatten();
         let by_text = || {
-            let key = fold(&row.text);
+            let key = criterion_key(&row.text);
             (!key.is_empty())
                 .then(|| {
                     titles
-                        .get_or_init(|| framework.criteria.iter().map(|c| fold(&c.title)).collect())
+                        .get_or_init(|| framework.criteria.iter().map(|c| criterion_key(&c.title)).collect())
                         .iter()
                         .position(|t| *t == key)
                 })
@@ -249,29 +635,47 @@ fn score_table(file: &str, table: &Table, framework: &Framework, issues: &mut Ve
             None => by_text(),
         };
         if let (None, Some(i)) = (found, by_code) {
-            if !row.self_score.is_empty() {
+            let first = row_of[i].map(|r| r.row + 1).unwrap_or(0);
+            if row.hidden && !framework.criteria[i].leaf {
+                continue;
+            }
+            if row.hidden {
+                issues.push(
+                    Issue::new(
+                        Code::TableChoice,
+                        format!(
+                            "Dòng {} đang bị ẩn và trùng tiêu chí {} với dòng {}; đã đọc dòng {} (dòng đang hiện). Xóa dòng ẩn nếu không dùng.",
+                            row.row + 1,
+                            framework.criteria[i].code,
+                            first,
+                            first
+                        ),
+                    )
+                    .file(file)
+                    .sheet(&table.sheet)
+                    .at(row.row, code_col),
+                );
+            } else if !row.self_score.is_empty() && framework.criteria[i].leaf {
                 issues.push(
                     Issue::new(
                         Code::CriterionUnknown,
                         format!(
                             "Dòng \"{} {}\" trùng mã với dòng {} của tiêu chí {}; điểm ở dòng này không được tính. Xóa dòng trùng hoặc sửa mã cho đúng.",
-                            row.code,
-                            row.text,
-                            row_of[i].map(|r| r.row + 1).unwrap_or(0),
-                            framework.criteria[i].code
+                            row.code, row.text, first, framework.criteria[i].code
                         ),
                     )
                     .file(file)
                     .sheet(&table.sheet)
-                    .at(row.row, table.columns.code.or(table.columns.content).unwrap_or(0)),
+                    .at(row.row, code_col),
                 );
             }
             continue;
         }
         match found {
             Some(i) if row_of[i].is_none() => row_of[i] = Some(row),
-            _ => {
-                if !row.self_score.is_empty() && found.is_none() {
+            Some(_) => {}
+            None => {
+                if !row.self_score.is_empty() && !row.hidden && !is_heading(row) {
                     issues.push(
                         Issue::new(
                             Code::CriterionUnknown,
@@ -287,7 +691,7 @@ fn score_table(file: &str, table: &Table, framework: &Framework, issues: &mut Ve
                         )
                         .file(file)
                         .sheet(&table.sheet)
-                        .at(row.row, table.columns.code.or(table.columns.content).unwrap_or(0)),
+                        .at(row.row, code_col),
                     );
                 }
             }
@@ -330,13 +734,12 @@ fn score_table(file: &str, table: &Table, framework: &Framework, issues: &mut Ve
             }
         }
     }
-    let self_scores = Scores::of(framework, &self_scores);
-    let final_scores = Scores::of(framework, &final_scores);
-    check_total(file, table, &self_scores.totals, issues);
-    Scorecard {
-        self_scores,
-        final_scores,
-    }
+    let card = Scorecard {
+        self_scores: Scores::of(framework, &self_scores),
+        final_scores: Scores::of(framework, &final_scores),
+    };
+    check_totals(file, table, framework, &card, issues);
+    card
 }
 
 /// Reads one score cell, pushing an issue for anything wrong. Returns the
@@ -395,6 +798,24 @@ fn read_score(
             }
         },
         Cell::Bool(_) => None,
+        Cell::Date(serial) => {
+            issues.push(issue(Code::ScoreDate, date_message(&label, cell, *serial)));
+            return None;
+        }
+        Cell::Percent(n) => {
+            let typed = Points::from_f64(n * 100.0)
+                .map(Points::to_vietnamese)
+                .unwrap_or_else(|| cell.shown());
+            issues.push(issue(
+                Code::ScorePercent,
+                format!(
+                    "Ô điểm {label} được định dạng phần trăm nên Excel hiện {} (tức là {}). Chọn ô, đổi định dạng sang Number (Format Cells › Number) rồi gõ lại {typed}.",
+                    cell.shown(),
+                    Points::from_f64(*n).map(Points::to_vietnamese).unwrap_or_default()
+                ),
+            ));
+            return None;
+        }
         Cell::Error(e) => {
             issues.push(issue(
                 Code::ScoreFormulaError,
@@ -446,29 +867,168 @@ fn read_score(
     Some(points)
 }
 
-/// Compares the workbook's own total with the recomputed one.
-fn check_total(file: &str, table: &Table, own: &Totals, issues: &mut Vec<Issue>) {
-    let Some(total) = &table.total else { return };
-    let stated = match &total.self_score {
+/// What Excel did to a score typed as `7.5` under a Vietnamese locale, and
+/// what to type instead.
+fn date_message(label: &str, cell: &Cell, serial: f64) -> String {
+    match crate::score_table::excel_date(serial) {
+        Some((_, month, day)) if serial.fract() == 0.0 => format!(
+            "Ô điểm {label} đang là ngày {}: Excel đã đổi {day}.{month} thành ngày {day:02}/{month:02}; gõ lại {day},{month} (dấu phẩy thập phân), hoặc định dạng ô là Number trước khi gõ.",
+            cell.shown()
+        ),
+        _ => format!(
+            "Ô điểm {label} được định dạng ngày giờ (Excel hiện {}). Đổi định dạng ô sang Number rồi gõ lại số điểm, ví dụ 7,5.",
+            cell.shown()
+        ),
+    }
+}
+
+/// What a total or subtotal row adds up, where its label says it plainly.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Meaning {
+    Total,
+    Standard,
+    Bonus,
+    Deduction,
+    /// Groups (criterion indexes) added (`true`) or taken away.
+    Groups(Vec<(usize, bool)>),
+}
+
+/// Reads a total row's label: `Tổng cộng` is the total, `Cộng mục I` the
+/// score of group I, `Tổng điểm chuẩn (I+II+III)` those groups added,
+/// `Cộng điểm thưởng` the bonus. `None` when the meaning is not plain.
+fn total_meaning(label: &str, framework: &Framework) -> Option<Meaning> {
+    let folded = fold(label);
+    let folded = folded.trim_end_matches([':', '.', ' ']);
+    if let (Some(open), Some(close)) = (folded.find('('), folded.rfind(')')) {
+        if open < close {
+            let inner = &folded[open + 1..close];
+            let mut groups = Vec::new();
+            let mut add = true;
+            for token in inner.split_inclusive(['+', '-']) {
+                let code = token.trim_end_matches(['+', '-']).trim();
+                let i = framework.find(code)?;
+                groups.push((i, add));
+                add = !token.ends_with('-');
+            }
+            if !groups.is_empty() {
+                return Some(Meaning::Groups(groups));
+            }
+        }
+    }
+    let head = folded.split('(').next().unwrap_or("").trim();
+    let rest = ["tong so diem", "tong cong", "tong diem", "tong so", "tong", "cong"]
+        .iter()
+        .find_map(|p| head.strip_prefix(p))?
+        .trim_start_matches([' ', ':']);
+    let words: Vec<&str> = rest
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.contains(&"chuan") {
+        return Some(Meaning::Standard);
+    }
+    if words.contains(&"thuong") {
+        return Some(Meaning::Bonus);
+    }
+    if words.contains(&"tru") {
+        return Some(Meaning::Deduction);
+    }
+    let code = rest
+        .trim_start_matches("muc")
+        .trim_start_matches("phan")
+        .trim_start_matches("nhom")
+        .trim()
+        .trim_end_matches(['.', ':']);
+    if !code.is_empty() && !code.contains(' ') {
+        return framework
+            .find(code)
+            .filter(|&i| !framework.criteria[i].leaf)
+            .map(|i| Meaning::Groups(vec![(i, true)]));
+    }
+    const TOTAL: [&str; 8] = [
+        "",
+        "diem",
+        "cong",
+        "diem tu cham",
+        "tu cham",
+        "diem dat",
+        "diem dat duoc",
+        "diem tu danh gia",
+    ];
+    TOTAL.contains(&words.join(" ").as_str()).then_some(Meaning::Total)
+}
+
+/// The stated number of a total cell, when it is one.
+fn stated(cell: &Cell) -> Option<Points> {
+    match cell {
         Cell::Number(n) => Points::from_f64(*n),
         Cell::Text(t) => Points::parse(t).map(|(p, _)| p),
         _ => None,
-    };
-    if let Some(stated) = stated {
-        if stated != own.total {
-            issues.push(
-                Issue::new(
-                    Code::TotalMismatch,
-                    format!(
-                        "Tổng điểm ghi trong bảng là {}, nhưng cộng lại theo từng tiêu chí được {}. Dùng số cộng lại {}.",
-                        stated.to_vietnamese(),
-                        own.total.to_vietnamese(),
-                        own.total.to_vietnamese()
-                    ),
+    }
+}
+
+/// Compares the workbook's own totals and subtotals, wherever they stand,
+/// with the recomputed ones; a label whose meaning is not plain is left alone.
+fn check_totals(file: &str, table: &Table, framework: &Framework, card: &Scorecard, issues: &mut Vec<Issue>) {
+    for row in &table.totals {
+        let label = if is_total_row(&row.code) { &row.code } else { &row.text };
+        let Some(meaning) = total_meaning(label, framework) else {
+            continue;
+        };
+        let columns = [
+            (Some(&row.self_score), table.columns.self_score, &card.self_scores),
+            (
+                row.appraisal.as_ref(),
+                table.columns.appraisal.unwrap_or(0),
+                &card.final_scores,
+            ),
+        ];
+        for (cell, col, scores) in columns {
+            let Some(stated) = cell.and_then(stated) else { continue };
+            let totals = &scores.totals;
+            let computed = match &meaning {
+                Meaning::Total => totals.total,
+                Meaning::Standard => totals.standard,
+                Meaning::Bonus => totals.bonus,
+                Meaning::Deduction => totals.deduction,
+                Meaning::Groups(groups) => groups.iter().fold(Points::ZERO, |sum, &(i, add)| {
+                    if add {
+                        sum + scores.criteria[i]
+                    } else {
+                        Points(sum.0 - scores.criteria[i].0)
+                    }
+                }),
+            };
+            // A deduction written as a negative number says the same.
+            let same = stated == computed
+                || (matches!(meaning, Meaning::Deduction) && stated.0 == -computed.0)
+                || matches!(&meaning, Meaning::Groups(g) if g.len() == 1
+                    && framework.criteria[g[0].0].kind == CriterionKind::Deduction
+                    && stated.0 == -computed.0);
+            if same {
+                continue;
+            }
+            let message = if meaning == Meaning::Total {
+                format!(
+                    "Tổng điểm ghi trong bảng là {}, nhưng cộng lại theo từng tiêu chí được {}. Dùng số cộng lại {}.",
+                    stated.to_vietnamese(),
+                    computed.to_vietnamese(),
+                    computed.to_vietnamese()
                 )
-                .file(file)
-                .sheet(&table.sheet)
-                .at(total.row, table.columns.self_score),
+            } else {
+                format!(
+                    "Dòng \"{}\" ghi {}, nhưng cộng lại theo từng tiêu chí được {}. Dùng số cộng lại {}; sửa lại dòng này cho khớp.",
+                    label.trim(),
+                    stated.to_vietnamese(),
+                    computed.to_vietnamese(),
+                    computed.to_vietnamese()
+                )
+            };
+            issues.push(
+                Issue::new(Code::TotalMismatch, message)
+                    .file(file)
+                    .sheet(&table.sheet)
+                    .at(row.row, col),
             );
         }
     }
@@ -512,12 +1072,14 @@ mod tests {
             text: text.into(),
             self_score: Cell::Number(score),
             appraisal: None,
+            hidden: false,
         }
     }
 
     fn table(rows: Vec<TableRow>) -> Table {
         Table {
             sheet: "S".into(),
+            first_header_row: 0,
             header_row: 0,
             columns: Columns {
                 code: Some(0),
@@ -527,7 +1089,7 @@ mod tests {
                 appraisal: None,
             },
             rows,
-            total: None,
+            totals: Vec::new(),
         }
     }
 

@@ -80,6 +80,7 @@ pub(crate) mod test_sheets {
                         .collect(),
                 })
                 .collect(),
+            ..Sheet::default()
         }
     }
 }
