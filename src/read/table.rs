@@ -333,7 +333,12 @@ pub fn find_table(sheet: &Sheet) -> Option<Found> {
             }
             return Some((i, one, index, index));
         }
-        offered(&titles(sheet, i, true)).map(|two| (i + 1, two, index, index + 1))
+        // A two-row header has titles across its upper row: a lone title
+        // line (`Đơn vị: …`) above the header is not one.
+        (sheet.rows[i].cells.len() >= 2)
+            .then(|| offered(&titles(sheet, i, true)))
+            .flatten()
+            .map(|two| (i + 1, two, index, index + 1))
     })?;
     let mut context = fold(&sheet.name);
     for row in &sheet.rows[..=row_pos] {
