@@ -13,7 +13,7 @@ use crate::bloc::{assemble, Submission};
 use crate::discover::{discover, InputFile};
 use crate::error::Fatal;
 use crate::model::{Code, Issue};
-use crate::outcome::{FoundTable, InputRecord, InputStatus, Outcome, TableRecord, SCHEMA};
+use crate::outcome::{FoundTable, InputRecord, InputStatus, Outcome, SCHEMA};
 use crate::read::{self, Limits, ReadFailure};
 use crate::reference::registry::{Registry, UnitRef};
 use crate::validate::{failure_issue, validate, Expected, Validated};
@@ -204,7 +204,7 @@ fn intake(registry: &Registry, evaluated: Vec<Evaluated>) -> Intake {
                 }
             }
         }
-        let record = result.table.as_ref().filter(|_| !failed).map(TableRecord::of);
+        let record = result.source.filter(|_| !failed);
         if let (Some(table), false) = (result.table, file_issues.is_empty()) {
             feedback.push(FoundTable {
                 unit: result.unit,

@@ -3,11 +3,12 @@
 
 use crate::form_layout::{FormMeta, META_MARK, META_SHEET, SCORE_SHEET};
 use crate::model::{column_letters, Code, Issue, Points};
+use crate::outcome::TableRecord;
 use crate::read::choose::{decide, Candidate, Decision, Rule, YearMark};
 use crate::read::table::{find_table, find_unit_line, is_total_row, years, Found, ScoreColumn};
 use crate::read::{Book, LegacyText, ReadFailure, Sheet};
 use crate::reference::framework::{Criterion, CriterionKind, Framework, Frameworks};
-use crate::reference::registry::{Registry, UnitRef};
+use crate::reference::registry::{unit_words, Registry, UnitRef};
 use crate::score::Scores;
 use crate::score_table::{Cell, Table, TableRow};
 use crate::text::fold;
@@ -35,6 +36,8 @@ pub struct Validated {
     pub issues: Vec<Issue>,
     /// The table as found, kept when there are issues (for feedback workbooks).
     pub table: Option<Table>,
+    /// Where the scores were read (`inputs[].table`).
+    pub source: Option<TableRecord>,
 }
 
 impl Validated {
@@ -46,6 +49,7 @@ impl Validated {
             card: None,
             issues: vec![issue],
             table: None,
+            source: None,
         }
     }
 }
@@ -133,13 +137,19 @@ fn locate_table(
             candidates.push(Candidate {
                 by_form: has_meta && fold(name) == fold(SCORE_SHEET),
                 visible: *visible,
-                year: YearMark::of(&years(&found.context), year),
+                year: YearMark::None,
                 item: SheetCandidate {
                     raw_name: name.clone(),
                     sheet,
                     found,
                 },
             });
+        }
+    }
+    // The year of a sheet matters only where there is a choice.
+    if candidates.len() > 1 {
+        for c in &mut candidates {
+            c.year = YearMark::of(&years(&c.item.found.context(&c.item.sheet)), year);
         }
     }
     if candidates.is_empty() {
@@ -278,7 +288,7 @@ fn reason(rule: Rule, year: i32) -> String {
 
 /// `sheet "Năm 2025" (tiêu đề ở dòng 5, cột điểm E "Điểm tự chấm")`.
 fn describe_sheet(c: &SheetCandidate, year: i32) -> String {
-    let named: Vec<String> = years(&c.found.context).iter().map(i32::to_string).collect();
+    let named: Vec<String> = years(&c.found.context(&c.sheet)).iter().map(i32::to_string).collect();
     let col = c.found.self_columns.first().map(|s| s.col).unwrap_or(0);
     let mut text = format!(
         "sheet \"{}\" (tiêu đề ở dòng {}, cột điểm {} \"{}\"",
@@ -379,6 +389,7 @@ pub fn validate(file: &str, mut book: Book, ctx: &Expected) -> Validated {
                 card: None,
                 issues,
                 table: None,
+                source: None,
             };
         }
     };
@@ -407,7 +418,8 @@ pub fn validate(file: &str, mut book: Book, ctx: &Expected) -> Validated {
     Validated {
         unit: Some(unit),
         card: (!failed).then_some(card),
-        table: Some(table),
+        source: Some(TableRecord::of(&table)),
+        table: (!issues.is_empty()).then_some(table),
         issues,
     }
 }
@@ -465,11 +477,11 @@ fn identify_unit(
             if line.as_ref().is_some_and(|(_, r, c)| (*r, *c) == (row.index, *col)) {
                 continue;
             }
-            let folded = fold(text);
-            if NOT_THE_UNIT.iter().any(|k| folded.starts_with(k)) || folded.starts_with("don vi") {
+            let words = unit_words(text);
+            if NOT_THE_UNIT.iter().any(|k| words.starts_with(k)) || words.starts_with("don vi") {
                 continue;
             }
-            if let Some(unit) = registry.unit_in(text) {
+            if let Some(unit) = registry.unit_in_words(&words) {
                 match &titled {
                     Some(t) if t.unit != unit => several = true,
                     Some(_) => {}

@@ -281,7 +281,7 @@ pub fn is_total_row(label: &str) -> bool {
 
 /// Whether a row starts the signature block under a table: the end of it.
 fn is_signature(label: &str) -> bool {
-    const MARKS: [&str; 8] = [
+    const MARKS: [&str; 9] = [
         "nguoi lap",
         "thu truong",
         "xac nhan",
@@ -290,10 +290,23 @@ fn is_signature(label: &str) -> bool {
         "tm. ",
         "noi nhan",
         "nguoi ky",
+        "ngay ",
     ];
-    let folded = fold(label);
-    MARKS.iter().any(|m| folded.starts_with(m))
-        || (folded.contains("ngay") && folded.contains("thang") && folded.contains("nam") && folded.len() < 60)
+    // Folding every row's whole label is not needed: these start with one
+    // of these letters (any case, with or without marks), and only the
+    // first words tell.
+    let Some(first) = label.chars().next() else {
+        return false;
+    };
+    if !matches!(first, 'N' | 'n' | 'T' | 't' | 'X' | 'x' | 'G' | 'g' | 'K' | 'k') {
+        return false;
+    }
+    let head: String = label.chars().take(12).collect();
+    let folded = fold(&head);
+    MARKS
+        .iter()
+        .any(|m| folded.starts_with(m.trim_end()) && (folded.len() > m.trim_end().len() || m.ends_with(' ')))
+        && (!folded.starts_with("ngay") || fold(label).contains("thang"))
 }
 
 /// A score table found in a sheet, with every score column its header
@@ -312,9 +325,6 @@ pub struct Found {
     pub self_columns: Vec<ScoreColumn>,
     /// Appraisal candidates: text columns left out.
     pub appraisal_columns: Vec<ScoreColumn>,
-    /// The folded title rows above the header and the header itself, where
-    /// a year may be named.
-    pub context: String,
 }
 
 /// Finds the score table in a sheet, or `None` when there is none.
@@ -340,15 +350,6 @@ pub fn find_table(sheet: &Sheet) -> Option<Found> {
             .flatten()
             .map(|two| (i + 1, two, index, index + 1))
     })?;
-    let mut context = fold(&sheet.name);
-    for row in &sheet.rows[..=row_pos] {
-        for (_, cell) in &row.cells {
-            if let Cell::Text(t) = cell {
-                context.push(' ');
-                context.push_str(&fold(t));
-            }
-        }
-    }
     let mut found = Found {
         sheet: sheet.name.clone(),
         first_header_row,
@@ -359,7 +360,6 @@ pub fn find_table(sheet: &Sheet) -> Option<Found> {
         max: offer.max,
         self_columns: Vec::new(),
         appraisal_columns: Vec::new(),
-        context,
     };
     let column = |(col, title): (u32, String)| ScoreColumn {
         hidden: sheet.col_hidden(col),
@@ -385,6 +385,21 @@ pub fn find_table(sheet: &Sheet) -> Option<Found> {
 }
 
 impl Found {
+    /// The sheet's name, the title rows above the header and the header
+    /// itself, folded: where a sheet names its year.
+    pub fn context(&self, sheet: &Sheet) -> String {
+        let mut context = fold(&sheet.name);
+        for row in &sheet.rows[..=self.row_pos] {
+            for (_, cell) in &row.cells {
+                if let Cell::Text(t) = cell {
+                    context.push(' ');
+                    context.push_str(&fold(t));
+                }
+            }
+        }
+        context
+    }
+
     /// The rows of the table under the header, up to the signature block.
     fn body<'a>(&'a self, sheet: &'a Sheet) -> impl Iterator<Item = (&'a Row, String, String)> + 'a {
         let text_at = |row: &Row, col: Option<u32>| {

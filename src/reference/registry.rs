@@ -373,7 +373,11 @@ impl Registry {
     /// GD&ĐT" name a registry unit all the same. The longest name wins; two
     /// different units equally long is no match.
     pub fn unit_in(&self, text: &str) -> Option<UnitRef> {
-        let words = unit_words(text);
+        self.unit_in_words(&unit_words(text))
+    }
+
+    /// [`Registry::unit_in`] for words [`unit_words`] already gave.
+    pub fn unit_in_words(&self, words: &str) -> Option<UnitRef> {
         let words: Vec<&str> = words.split(' ').filter(|w| !w.is_empty()).collect();
         let mut best: Option<(usize, Option<UnitRef>)> = None;
         let mut phrase = String::new();
