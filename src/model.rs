@@ -146,6 +146,18 @@ pub enum Code {
     /// Next year's leader or deputy cannot be chosen by the policy (no
     /// current leader to rotate from, a tie, no votes): the meeting decides.
     LeaderUndecided,
+    /// Several candidate sheets or columns; a rule chose (says which).
+    TableChoice,
+    /// Several candidate sheets or columns that no rule tells apart.
+    TableAmbiguous,
+    /// A score cell Excel turned into a date.
+    ScoreDate,
+    /// A percent-formatted score cell.
+    ScorePercent,
+    /// Two places in one workbook name different registry units.
+    UnitConflict,
+    /// An archive (.zip, .rar, .7z) in the submissions folder, not read.
+    FileArchive,
 }
 
 impl Code {
@@ -173,6 +185,12 @@ impl Code {
             Code::VoteInvalid => "vote.invalid",
             Code::VoteIgnored => "vote.ignored",
             Code::LeaderUndecided => "leader.undecided",
+            Code::TableChoice => "table.choice",
+            Code::TableAmbiguous => "table.ambiguous",
+            Code::ScoreDate => "score.date",
+            Code::ScorePercent => "score.percent",
+            Code::UnitConflict => "unit.conflict",
+            Code::FileArchive => "file.archive",
         }
     }
 
@@ -186,7 +204,9 @@ impl Code {
             | Code::TextLegacyEncoding
             | Code::AwardTie
             | Code::VoteIgnored
-            | Code::LeaderUndecided => Severity::Warning,
+            | Code::LeaderUndecided
+            | Code::TableChoice
+            | Code::FileArchive => Severity::Warning,
             _ => Severity::Error,
         }
     }

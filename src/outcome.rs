@@ -297,6 +297,46 @@ pub struct InputRecord {
     pub sha256: Option<String>,
     pub status: InputStatus,
     pub unit: Option<String>,
+    /// Where an accepted input's scores were read from; `None` otherwise.
+    pub table: Option<TableRecord>,
+}
+
+/// Where the scores of an input were read: the sheet, the header row as
+/// Excel numbers it (the first row of a two-row header), and the self-score
+/// and appraisal (`final`) column letters.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TableRecord {
+    pub sheet: String,
+    pub header_row: u32,
+    #[serde(rename = "self")]
+    pub self_column: String,
+    #[serde(rename = "final")]
+    pub final_column: Option<String>,
+}
+
+impl TableRecord {
+    /// The record of a found table.
+    pub fn of(table: &crate::score_table::Table) -> TableRecord {
+        TableRecord {
+            sheet: table.sheet.clone(),
+            header_row: table.first_header_row + 1,
+            self_column: crate::model::column_letters(table.columns.self_score),
+            final_column: table.columns.appraisal.map(crate::model::column_letters),
+        }
+    }
+
+    /// `Tự chấm điểm › D (dòng tiêu đề 7)`, as `Nộp bài` shows it.
+    pub fn label(&self) -> String {
+        let appraisal = self
+            .final_column
+            .as_deref()
+            .map(|c| format!(", thẩm định cột {c}"))
+            .unwrap_or_default();
+        format!(
+            "Sheet \"{}\", tiêu đề dòng {}, tự chấm cột {}{appraisal}",
+            self.sheet, self.header_row, self.self_column
+        )
+    }
 }
 
 impl Outcome {

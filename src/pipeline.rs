@@ -176,11 +176,15 @@ fn intake(registry: &Registry, evaluated: Vec<Evaluated>) -> Intake {
     let mut issues = Vec::new();
     for (i, e) in evaluated.into_iter().enumerate() {
         let Some(result) = e.result else {
+            if is_archive(&e.file.rel) {
+                issues.push(archive_issue(&e.file.rel));
+            }
             inputs.push(InputRecord {
                 file: e.file.rel,
                 sha256: None,
                 status: InputStatus::Ignored,
                 unit: None,
+                table: None,
             });
             continue;
         };
@@ -200,6 +204,7 @@ fn intake(registry: &Registry, evaluated: Vec<Evaluated>) -> Intake {
                 }
             }
         }
+        let record = result.source.filter(|_| !failed);
         if let (Some(table), false) = (result.table, file_issues.is_empty()) {
             feedback.push(FoundTable {
                 unit: result.unit,
@@ -217,6 +222,7 @@ fn intake(registry: &Registry, evaluated: Vec<Evaluated>) -> Intake {
                 InputStatus::Accepted
             },
             unit: result.unit.map(|u| registry.unit(u).code.clone()),
+            table: record,
         });
     }
     Intake {
@@ -225,6 +231,24 @@ fn intake(registry: &Registry, evaluated: Vec<Evaluated>) -> Intake {
         feedback,
         issues,
     }
+}
+
+/// Whether a file is an archive members make of a folder (`.zip`, `.rar`,
+/// `.7z`): listed, not read.
+fn is_archive(rel: &str) -> bool {
+    let lower = rel.to_lowercase();
+    [".zip", ".rar", ".7z", ".tar", ".tar.gz", ".tgz"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+}
+
+/// `file.archive`: what to do with an archive in the submissions folder.
+fn archive_issue(rel: &str) -> Issue {
+    Issue::new(
+        Code::FileArchive,
+        "Tệp nén (.zip, .rar, .7z) không được đọc. Giải nén vào thư mục nộp bài (nop/) rồi chạy lại; có thể xóa tệp nén sau khi giải nén.",
+    )
+    .file(rel)
 }
 
 /// `unit.duplicate` for every input of a unit that has more than one, by

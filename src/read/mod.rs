@@ -9,6 +9,7 @@
 //! streaming reader ([`xlsx`]), which reads only the parts a sheet needs;
 //! `.xls` and `.ods` go through calamine.
 
+pub mod choose;
 mod guard;
 pub mod legacy;
 mod scan;
@@ -64,9 +65,22 @@ impl Row {
 pub struct Sheet {
     pub name: String,
     pub rows: Vec<Row>,
+    /// Rows and columns hidden in Excel (known for .xlsx; .xls and .ods
+    /// sheets read as if all were shown).
+    pub hidden: xlsx::Hidden,
 }
 
 impl Sheet {
+    /// Whether Excel hides this row (zero-based).
+    pub fn row_hidden(&self, row: u32) -> bool {
+        self.hidden.rows.contains(&row)
+    }
+
+    /// Whether Excel hides this column (zero-based).
+    pub fn col_hidden(&self, col: u32) -> bool {
+        self.hidden.cols.iter().any(|&(lo, hi)| (lo..=hi).contains(&col))
+    }
+
     pub fn cell(&self, row: u32, col: u32) -> Option<&Cell> {
         let i = self.rows.binary_search_by_key(&row, |r| r.index).ok()?;
         self.rows[i].get(col)
@@ -202,6 +216,7 @@ impl Book {
     pub fn sheet(&mut self, name: &str) -> Result<Sheet, ReadFailure> {
         let mut cells: Vec<(u32, u32, Cell)> = Vec::new();
         let mut fonts: Vec<CellFont> = Vec::new();
+        let mut hidden = xlsx::Hidden::default();
         let max_cells = self.max_cells;
         let too_many = || {
             ReadFailure::TooLarge(format!(
@@ -211,9 +226,10 @@ impl Book {
         let broken = |e: &dyn std::fmt::Display| ReadFailure::Unreadable(format!("sheet \"{name}\": {e}"));
         match &mut self.inner {
             Inner::Xlsx(book) => {
-                let (read, legacy_fonts) = book.sheet_cells(name)?;
+                let (read, legacy_fonts, hid) = book.sheet_cells(name)?;
                 cells = read;
                 fonts = legacy_fonts;
+                hidden = hid;
             }
             Inner::Calamine(other) => {
                 let range = other.worksheet_range(name).map_err(|e| broken(&e))?;
@@ -229,7 +245,9 @@ impl Book {
                         .is_some_and(|f| !f.is_empty());
                     let cell = match (cell_from_data(value), has_formula) {
                         (Cell::Empty, true) => Cell::NoCachedValue,
-                        (Cell::Text(t), true) if t.is_empty() => Cell::NoCachedValue,
+                        // A formula whose saved result is the empty string
+                        // (`=IF(E9="","",E9*0,5)`) is a blank cell.
+                        (Cell::Text(t), true) if t.is_empty() => Cell::Empty,
                         // .ods keeps a formula's error result as its text.
                         (Cell::Text(t), true) if is_error_text(&t) => Cell::Error(t),
                         (cell, _) => cell,
@@ -275,9 +293,11 @@ impl Book {
         if let Some(found) = convert_legacy(&mut cells, &mut fonts) {
             self.legacy.push((name.to_string(), found));
         }
+        hidden.rows.sort_unstable();
         Ok(Sheet {
             name: nfc(name),
             rows: into_rows(cells),
+            hidden,
         })
     }
 
@@ -393,11 +413,23 @@ fn cell_from_data(value: &Data) -> Cell {
         Data::Float(f) => Cell::Number(*f),
         Data::String(s) => Cell::Text(nfc(s)),
         Data::Bool(b) => Cell::Bool(*b),
-        Data::DateTime(d) => Cell::Number(d.as_f64()),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
+        Data::DateTime(d) => Cell::Date(d.as_f64()),
+        // .ods keeps dates as ISO text (`2026-05-07`).
+        Data::DateTimeIso(s) => iso_date(s).map(Cell::Date).unwrap_or_else(|| Cell::Text(s.clone())),
+        Data::DurationIso(s) => Cell::Text(s.clone()),
         Data::Error(e) => Cell::Error(e.to_string()),
         Data::Empty => Cell::Empty,
     }
+}
+
+/// The Excel serial of an ISO date (`2026-05-07`, `2026-05-07T00:00:00`).
+fn iso_date(text: &str) -> Option<f64> {
+    let date = text.get(..10)?;
+    let mut parts = date.split('-');
+    let year = parts.next()?.parse().ok()?;
+    let month = parts.next()?.parse().ok()?;
+    let day = parts.next()?.parse().ok()?;
+    crate::score_table::excel_serial(year, month, day)
 }
 
 /// Reads a registry-type file (don-vi.xlsx, tieu-chi.xlsx, phieu-bau.xlsx)

@@ -3,7 +3,8 @@
 //! columns in any order, extra columns, a total row and a signature block
 //! below.
 
-use crate::read::Sheet;
+use crate::model::Points;
+use crate::read::{Row, Sheet};
 use crate::score_table::{Cell, Columns, Table, TableRow};
 use crate::text::fold;
 
@@ -17,6 +18,9 @@ enum Role {
     Content,
     Max,
     SelfScore,
+    /// A score column by a title that says less (`Điểm`, `Số điểm`): used
+    /// only where no column says "tự chấm" or the like.
+    WeakScore,
     Appraisal,
 }
 
@@ -29,10 +33,33 @@ fn is_code_title(title: &str) -> bool {
     CODE_TITLES.contains(&title.trim_end_matches('.'))
 }
 
+/// Words that make a title name something other than a score (agency
+/// names, evidence, remarks) unless it also says "điểm".
+const NOT_A_SCORE: [&str; 9] = [
+    "co quan",
+    "y kien",
+    "nhan xet",
+    "ghi chu",
+    "minh chung",
+    "giai trinh",
+    "tai lieu",
+    "can cu",
+    "ly do",
+];
+
 /// Classifies a folded column title.
 fn role_of(title: &str) -> Option<Role> {
     const APPRAISAL: [&str; 5] = ["tham dinh", "khoi cham", "cum cham", "hoi dong cham", "diem khoi"];
-    const SELF: [&str; 4] = ["tu cham", "tu danh gia", "diem tu", "don vi cham"];
+    const SELF: [&str; 7] = [
+        "tu cham",
+        "tu danh gia",
+        "diem tu",
+        "don vi cham",
+        "diem dat",
+        "diem don vi",
+        "diem thuc hien",
+    ];
+    const WEAK: [&str; 5] = ["diem", "so diem", "diem so", "ket qua", "ket qua cham"];
     const MAX: [&str; 6] = [
         "toi da",
         "diem chuan",
@@ -45,9 +72,11 @@ fn role_of(title: &str) -> Option<Role> {
     if title.is_empty() {
         return None;
     }
-    if APPRAISAL.iter().any(|k| title.contains(k)) {
+    let scoreish = !NOT_A_SCORE.iter().any(|k| title.contains(k)) || title.contains("diem");
+    let bare = title.trim_end_matches(|c: char| c.is_ascii_digit() || matches!(c, ' ' | '.' | ':' | '(' | ')'));
+    if scoreish && APPRAISAL.iter().any(|k| title.contains(k)) {
         Some(Role::Appraisal)
-    } else if SELF.iter().any(|k| title.contains(k)) {
+    } else if scoreish && SELF.iter().any(|k| title.contains(k)) {
         Some(Role::SelfScore)
     } else if MAX.iter().any(|k| title.contains(k)) {
         Some(Role::Max)
@@ -55,6 +84,12 @@ fn role_of(title: &str) -> Option<Role> {
         Some(Role::Code)
     } else if CONTENT.iter().any(|k| title.contains(k)) {
         Some(Role::Content)
+    } else if WEAK.contains(&bare)
+        || WEAK
+            .iter()
+            .any(|k| title.strip_prefix(k).is_some_and(|r| r.starts_with(" nam")))
+    {
+        Some(Role::WeakScore)
     } else {
         None
     }
@@ -91,42 +126,151 @@ fn titles(sheet: &Sheet, row: usize, two_rows: bool) -> Vec<(u32, String)> {
         .collect()
 }
 
-fn columns_from(titles: &[(u32, String)]) -> Option<Columns> {
-    let mut found = Columns::default();
-    let mut self_score = None;
-    // A column titled "Mã" holds the codes even when an "STT" column of
-    // row numbers comes first.
-    found.code = titles.iter().find(|(_, t)| is_code_title(t)).map(|(c, _)| *c);
-    for (col, title) in titles {
-        let slot = match role_of(title) {
-            Some(Role::Code) => &mut found.code,
-            Some(Role::Content) => &mut found.content,
-            Some(Role::Max) => &mut found.max,
-            Some(Role::SelfScore) => &mut self_score,
-            Some(Role::Appraisal) => &mut found.appraisal,
-            None => continue,
-        };
-        slot.get_or_insert(*col);
-    }
-    found.self_score = self_score?;
-    (found.code.is_some() || found.content.is_some()).then_some(found)
+/// A column that may hold scores, by its title.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScoreColumn {
+    pub col: u32,
+    /// The folded title (both rows of a two-row header).
+    pub title: String,
+    /// Hidden in Excel.
+    pub hidden: bool,
 }
 
-/// Folded labels that mark the total row.
-fn is_total_label(label: &str) -> bool {
-    let label = label.trim_end_matches([':', '.', ' ']);
-    matches!(label, "cong" | "tong" | "tong so")
-        || ["tong cong", "tong diem", "tong so diem"].iter().any(|k| {
-            label
-                .strip_prefix(k)
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '(']))
+/// The columns a header offers, every score candidate kept.
+#[derive(Clone, Debug, Default)]
+struct Offered {
+    code: Option<u32>,
+    content: Option<u32>,
+    max: Option<u32>,
+    self_score: Vec<(u32, String)>,
+    weak: Vec<(u32, String)>,
+    appraisal: Vec<(u32, String)>,
+}
+
+fn offered(titles: &[(u32, String)]) -> Option<Offered> {
+    let mut found = Offered {
+        // A column titled "Mã" holds the codes even when an "STT" column of
+        // row numbers comes first.
+        code: titles.iter().find(|(_, t)| is_code_title(t)).map(|(c, _)| *c),
+        ..Offered::default()
+    };
+    for (col, title) in titles {
+        let entry = (*col, title.clone());
+        match role_of(title) {
+            Some(Role::Code) => {
+                found.code.get_or_insert(*col);
+            }
+            Some(Role::Content) => {
+                found.content.get_or_insert(*col);
+            }
+            Some(Role::Max) => {
+                found.max.get_or_insert(*col);
+            }
+            Some(Role::SelfScore) => found.self_score.push(entry),
+            Some(Role::WeakScore) => found.weak.push(entry),
+            Some(Role::Appraisal) => found.appraisal.push(entry),
+            None => {}
+        }
+    }
+    if found.self_score.is_empty() {
+        found.self_score = std::mem::take(&mut found.weak);
+    }
+    (!found.self_score.is_empty() && (found.code.is_some() || found.content.is_some())).then_some(found)
+}
+
+/// Whether the row under a header row carries sub-titles (`Năm 2025 | Năm
+/// 2026` under a merged `Điểm tự chấm`, `Tối đa | Tự chấm` under `Điểm`)
+/// rather than the first criterion: text only, no number, no code, and at
+/// least one sub-title under a spanned title or naming a role or a year.
+fn is_sub_header(sheet: &Sheet, row: usize) -> bool {
+    let upper = &sheet.rows[row];
+    let Some(lower) = sheet.rows.get(row + 1).filter(|r| r.index == upper.index + 1) else {
+        return false;
+    };
+    let mut telling = false;
+    for (col, cell) in &lower.cells {
+        let Cell::Text(text) = cell else { return false };
+        let folded = fold(text);
+        if folded.is_empty() {
+            continue;
+        }
+        if Points::parse(text).is_some() || looks_like_code(&folded) || folded.len() > 40 {
+            return false;
+        }
+        let under_span = upper.get(*col).is_none_or(|v| v.is_empty());
+        if under_span || role_of(&folded).is_some() || !years(&folded).is_empty() {
+            telling = true;
+        }
+    }
+    telling
+}
+
+/// `I`, `1.2`, `a)`, `II.`: what a criterion code looks like (folded).
+fn looks_like_code(folded: &str) -> bool {
+    let t = folded.trim_end_matches(['.', ')', ' ']);
+    !t.is_empty()
+        && t.len() <= 12
+        && (t.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+            || (t.len() <= 5 && t.bytes().all(|b| b"ivxlc".contains(&b)))
+            || (t.len() == 1 && t.bytes().all(|b| b.is_ascii_lowercase())))
+}
+
+/// The years (1990-2100) a folded text names as whole numbers.
+pub fn years(folded: &str) -> Vec<i32> {
+    folded
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|w| w.len() == 4)
+        .filter_map(|w| w.parse().ok())
+        .filter(|y| (1990..=2100).contains(y))
+        .collect()
+}
+
+/// A row of column numbers under the header (`1 2 3 4 5`, `(1) (2) …`,
+/// `A B 1 2`), which some layouts carry.
+fn is_column_numbers(row: &Row) -> bool {
+    row.cells.len() >= 3
+        && row.cells.iter().all(|(_, cell)| {
+            let t = cell.as_text();
+            let t = t.trim().trim_start_matches('(').trim_end_matches(')');
+            !t.is_empty()
+                && t.len() <= 2
+                && (t.bytes().all(|b| b.is_ascii_digit()) || t.bytes().all(|b| b.is_ascii_alphabetic()))
         })
 }
 
-/// Whether a row label (as typed) marks the total row. Only labels whose
+/// Folded labels that mark a total or subtotal row: `Tổng cộng`, `Cộng`,
+/// `Tổng điểm (I+II+III)`, `Cộng mục I`, `Tổng điểm chuẩn`, `Cộng điểm
+/// thưởng`. "Công tác …" and "Tổng kết …" fold the same way at first and
+/// are criteria: the word after the first decides.
+pub fn is_total_label(label: &str) -> bool {
+    let label = label.trim_end_matches([':', '.', ' ']);
+    let rest = if let Some(rest) = label.strip_prefix("tong") {
+        rest
+    } else if let Some(rest) = label.strip_prefix("cong") {
+        rest
+    } else {
+        return false;
+    };
+    if rest.is_empty() {
+        return true;
+    }
+    if !rest.starts_with([' ', ':', '(']) {
+        return false;
+    }
+    let rest = rest.trim_start_matches([' ', ':']);
+    if rest.is_empty() || rest.starts_with('(') {
+        return true;
+    }
+    let first = rest.split([' ', ':', '(']).next().unwrap_or("");
+    matches!(first, "cong" | "diem" | "muc" | "phan" | "nhom" | "chuong" | "cac")
+        || (first == "so" && (rest == "so" || rest.starts_with("so diem")))
+        || looks_like_code(first)
+}
+
+/// Whether a row label (as typed) marks a total row. Only labels whose
 /// first word folds to "tong" or "cong" are folded whole: this runs on
 /// every row, and many criteria start with T or C ("Thực hiện", "Công tác").
-fn is_total_row(label: &str) -> bool {
+pub fn is_total_row(label: &str) -> bool {
     let label = label.trim_start();
     if !label.starts_with(['T', 't', 'C', 'c']) {
         return false;
@@ -135,61 +279,211 @@ fn is_total_row(label: &str) -> bool {
     matches!(fold(first).as_str(), "tong" | "cong") && is_total_label(&fold(label))
 }
 
+/// Whether a row starts the signature block under a table: the end of it.
+fn is_signature(label: &str) -> bool {
+    const MARKS: [&str; 9] = [
+        "nguoi lap",
+        "thu truong",
+        "xac nhan",
+        "giam doc",
+        "kt. ",
+        "tm. ",
+        "noi nhan",
+        "nguoi ky",
+        "ngay ",
+    ];
+    // Folding every row's whole label is not needed: these start with one
+    // of these letters (any case, with or without marks), and only the
+    // first words tell.
+    let Some(first) = label.chars().next() else {
+        return false;
+    };
+    if !matches!(first, 'N' | 'n' | 'T' | 't' | 'X' | 'x' | 'G' | 'g' | 'K' | 'k') {
+        return false;
+    }
+    let head: String = label.chars().take(12).collect();
+    let folded = fold(&head);
+    MARKS
+        .iter()
+        .any(|m| folded.starts_with(m.trim_end()) && (folded.len() > m.trim_end().len() || m.ends_with(' ')))
+        && (!folded.starts_with("ngay") || fold(label).contains("thang"))
+}
+
+/// A score table found in a sheet, with every score column its header
+/// offers; [`Found::table`] reads the rows for the columns chosen.
+#[derive(Clone, Debug)]
+pub struct Found {
+    pub sheet: String,
+    pub first_header_row: u32,
+    pub header_row: u32,
+    /// Position in `sheet.rows` of the last header row.
+    row_pos: usize,
+    pub code: Option<u32>,
+    pub content: Option<u32>,
+    pub max: Option<u32>,
+    /// Self-score candidates: text columns left out.
+    pub self_columns: Vec<ScoreColumn>,
+    /// Appraisal candidates: text columns left out.
+    pub appraisal_columns: Vec<ScoreColumn>,
+}
+
 /// Finds the score table in a sheet, or `None` when there is none.
-pub fn find_table(sheet: &Sheet) -> Option<Table> {
+pub fn find_table(sheet: &Sheet) -> Option<Found> {
     let limit = sheet.rows.len().min(HEADER_SEARCH_ROWS);
-    let (row_pos, columns, header_row) = (0..limit).find_map(|i| {
+    let (row_pos, offer, first_header_row, header_row) = (0..limit).find_map(|i| {
         let index = sheet.rows[i].index;
         if index as usize >= HEADER_SEARCH_ROWS {
             return None;
         }
-        if let Some(cols) = columns_from(&titles(sheet, i, false)) {
-            // A sub-header row under a complete header adds the appraisal
-            // or splits "Điểm" further: prefer the two-row reading then.
-            if let Some(two) =
-                columns_from(&titles(sheet, i, true)).filter(|t| t.appraisal.is_some() && cols.appraisal.is_none())
-            {
-                return Some((i + 1, two, index + 1));
+        if let Some(one) = offered(&titles(sheet, i, false)) {
+            if is_sub_header(sheet, i) {
+                if let Some(two) = offered(&titles(sheet, i, true)) {
+                    return Some((i + 1, two, index, index + 1));
+                }
             }
-            return Some((i, cols, index));
+            return Some((i, one, index, index));
         }
-        columns_from(&titles(sheet, i, true)).map(|cols| (i + 1, cols, index + 1))
+        // A two-row header has titles across its upper row: a lone title
+        // line (`Đơn vị: …`) above the header is not one.
+        (sheet.rows[i].cells.len() >= 2)
+            .then(|| offered(&titles(sheet, i, true)))
+            .flatten()
+            .map(|two| (i + 1, two, index, index + 1))
     })?;
-    let text_at = |row: &crate::read::Row, col: Option<u32>| {
-        col.and_then(|c| row.get(c))
-            .map(|v| v.as_text().trim().to_string())
-            .unwrap_or_default()
-    };
-    let mut rows = Vec::new();
-    let mut total = None;
-    for row in &sheet.rows[row_pos + 1..] {
-        let code = text_at(row, columns.code);
-        let text = text_at(row, columns.content);
-        let self_score = row.get(columns.self_score).cloned().unwrap_or(Cell::Empty);
-        let appraisal = columns.appraisal.map(|c| row.get(c).cloned().unwrap_or(Cell::Empty));
-        if code.is_empty() && text.is_empty() {
-            continue;
-        }
-        let entry = TableRow {
-            row: row.index,
-            code,
-            text,
-            self_score,
-            appraisal,
-        };
-        if is_total_row(&entry.code) || is_total_row(&entry.text) {
-            total = Some(entry);
-            break;
-        }
-        rows.push(entry);
-    }
-    Some(Table {
+    let mut found = Found {
         sheet: sheet.name.clone(),
+        first_header_row,
         header_row,
-        columns,
-        rows,
-        total,
-    })
+        row_pos,
+        code: offer.code,
+        content: offer.content,
+        max: offer.max,
+        self_columns: Vec::new(),
+        appraisal_columns: Vec::new(),
+    };
+    let column = |(col, title): (u32, String)| ScoreColumn {
+        hidden: sheet.col_hidden(col),
+        col,
+        title,
+    };
+    let self_all: Vec<ScoreColumn> = offer.self_score.into_iter().map(column).collect();
+    let appraisal_all: Vec<ScoreColumn> = offer.appraisal.into_iter().map(column).collect();
+    // A column of text is never a score column, whatever its title says;
+    // where every self-score column is text, they stay, so that each cell
+    // gets its own message.
+    let numeric: Vec<ScoreColumn> = self_all
+        .iter()
+        .filter(|c| !found.is_text_column(sheet, c.col))
+        .cloned()
+        .collect();
+    found.self_columns = if numeric.is_empty() { self_all } else { numeric };
+    found.appraisal_columns = appraisal_all
+        .into_iter()
+        .filter(|c| !found.is_text_column(sheet, c.col))
+        .collect();
+    Some(found)
+}
+
+impl Found {
+    /// The sheet's name, the title rows above the header and the header
+    /// itself, folded: where a sheet names its year.
+    pub fn context(&self, sheet: &Sheet) -> String {
+        let mut context = fold(&sheet.name);
+        for row in &sheet.rows[..=self.row_pos] {
+            for (_, cell) in &row.cells {
+                if let Cell::Text(t) = cell {
+                    context.push(' ');
+                    context.push_str(&fold(t));
+                }
+            }
+        }
+        context
+    }
+
+    /// The rows of the table under the header, up to the signature block.
+    fn body<'a>(&'a self, sheet: &'a Sheet) -> impl Iterator<Item = (&'a Row, String, String)> + 'a {
+        let text_at = |row: &Row, col: Option<u32>| {
+            col.and_then(|c| row.get(c))
+                .map(|v| v.as_text().trim().to_string())
+                .unwrap_or_default()
+        };
+        let mut ended = false;
+        sheet.rows[self.row_pos + 1..].iter().filter_map(move |row| {
+            if ended {
+                return None;
+            }
+            let code = text_at(row, self.code);
+            let text = text_at(row, self.content);
+            if code.is_empty() && text.is_empty() {
+                return None;
+            }
+            if is_signature(&text) || is_signature(&code) {
+                ended = true;
+                return None;
+            }
+            Some((row, code, text))
+        })
+    }
+
+    /// Whether a column holds text rather than numbers in the criterion rows.
+    fn is_text_column(&self, sheet: &Sheet, col: u32) -> bool {
+        let (mut numbers, mut texts) = (0u32, 0u32);
+        for (row, code, text) in self.body(sheet) {
+            if is_total_row(&code) || is_total_row(&text) {
+                continue;
+            }
+            match row.get(col) {
+                Some(Cell::Text(t)) if !t.trim().is_empty() => {
+                    if Points::parse(t).is_some() {
+                        numbers += 1;
+                    } else {
+                        texts += 1;
+                    }
+                }
+                Some(Cell::Text(_) | Cell::Empty) | None => {}
+                Some(_) => numbers += 1,
+            }
+        }
+        texts > numbers
+    }
+
+    /// The table read with the chosen self-score and appraisal columns.
+    pub fn table(&self, sheet: &Sheet, self_score: u32, appraisal: Option<u32>) -> Table {
+        let mut rows = Vec::new();
+        let mut totals = Vec::new();
+        for (row, code, text) in self.body(sheet) {
+            if is_column_numbers(row) {
+                continue;
+            }
+            let entry = TableRow {
+                row: row.index,
+                self_score: row.get(self_score).cloned().unwrap_or(Cell::Empty),
+                appraisal: appraisal.map(|c| row.get(c).cloned().unwrap_or(Cell::Empty)),
+                hidden: sheet.row_hidden(row.index),
+                code,
+                text,
+            };
+            if is_total_row(&entry.code) || is_total_row(&entry.text) {
+                totals.push(entry);
+            } else {
+                rows.push(entry);
+            }
+        }
+        Table {
+            sheet: sheet.name.clone(),
+            first_header_row: self.first_header_row,
+            header_row: self.header_row,
+            columns: Columns {
+                code: self.code,
+                content: self.content,
+                max: self.max,
+                self_score,
+                appraisal,
+            },
+            rows,
+            totals,
+        }
+    }
 }
 
 /// The unit named in a title line above the table (`Đơn vị: Sở Y tế`, or
@@ -235,7 +529,14 @@ mod tests {
                     cells: cells.iter().map(|(c, t)| (*c, Cell::Text(t.to_string()))).collect(),
                 })
                 .collect(),
+            ..Sheet::default()
         }
+    }
+
+    /// The table read with the first candidate columns.
+    fn first_table(s: &Sheet) -> Option<Table> {
+        let f = find_table(s)?;
+        Some(f.table(s, f.self_columns[0].col, f.appraisal_columns.first().map(|c| c.col)))
     }
 
     #[test]
@@ -251,13 +552,13 @@ mod tests {
             (7, &[(0, "Tổng cộng"), (1, "8,5")]),
             (9, &[(0, "Người lập biểu")]),
         ]);
-        let t = find_table(&s).unwrap();
+        let t = first_table(&s).unwrap();
         assert_eq!(t.header_row, 5);
         assert_eq!(t.columns.code, Some(2));
         assert_eq!(t.columns.self_score, 1);
         assert_eq!(t.rows.len(), 1);
         assert_eq!(t.rows[0].code, "I.1");
-        assert!(t.total.is_some());
+        assert_eq!(t.totals.len(), 1);
         assert_eq!(find_unit_line(&s, 5), Some(("Sở Y tế".into(), 1, 0)));
     }
 
@@ -268,7 +569,7 @@ mod tests {
             (4, &[(2, "Tối đa"), (3, "Tự chấm"), (4, "Thẩm định")]),
             (5, &[(0, "1.1"), (1, "X"), (2, "10"), (3, "9"), (4, "8")]),
         ]);
-        let t = find_table(&s).unwrap();
+        let t = first_table(&s).unwrap();
         assert_eq!(t.header_row, 4);
         assert_eq!(t.columns.max, Some(2));
         assert_eq!(t.columns.self_score, 3);
@@ -282,7 +583,7 @@ mod tests {
             (0, &[(0, "STT"), (1, "Mã"), (2, "Nội dung"), (3, "Điểm tự chấm")]),
             (1, &[(0, "1"), (1, "I.1"), (2, "X"), (3, "9")]),
         ]);
-        let t = find_table(&s).unwrap();
+        let t = first_table(&s).unwrap();
         assert_eq!(t.columns.code, Some(1));
         assert_eq!(t.rows[0].code, "I.1");
     }
@@ -290,7 +591,7 @@ mod tests {
     #[test]
     fn no_table_without_score_column() {
         let s = sheet(&[(0, &[(0, "Mã"), (1, "Nội dung")])]);
-        assert_eq!(find_table(&s), None);
+        assert!(find_table(&s).is_none());
     }
 
     #[test]
@@ -300,6 +601,11 @@ mod tests {
         assert!(is_total_label("tong cong"));
         assert!(is_total_label("tong diem (i+ii+iii)"));
         assert!(is_total_label("cong:"));
+        assert!(is_total_label("cong muc i"));
+        assert!(is_total_label("tong diem chuan (i+ii+iii)"));
+        assert!(is_total_label("cong diem thuong"));
+        assert!(!is_total_label("tong so doan vien tham gia"));
+        assert!(!is_total_label("cong khai tai chinh"));
         for label in ["Tổng cộng", "TỔNG ĐIỂM (I+II)", "Cộng:", "tổng số điểm"] {
             assert!(is_total_row(label), "{label}");
         }

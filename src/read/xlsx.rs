@@ -27,6 +27,9 @@ pub struct XlsxBook {
     /// Per cell style index (`s` attribute): the legacy encoding its font
     /// implies (`.VnTime`, `VNI-Times`), from styles.xml.
     legacy_styles: Vec<Option<(Legacy, bool)>>,
+    /// Per cell style index: whether its number format shows a date or a
+    /// percentage.
+    number_styles: Vec<NumberShape>,
     max_part: u64,
     max_cells: u64,
 }
@@ -72,6 +75,7 @@ impl XlsxBook {
             sheets: Vec::new(),
             shared: Vec::new(),
             legacy_styles: Vec::new(),
+            number_styles: Vec::new(),
             max_part: max_unpacked,
             max_cells: limits.max_cells,
         };
@@ -234,8 +238,11 @@ impl XlsxBook {
         let mut reader = Scanner::new(&xml).map_err(broken(path))?;
         let mut fonts: Vec<String> = Vec::new();
         let mut font_ids: Vec<usize> = Vec::new();
+        let mut format_ids: Vec<u32> = Vec::new();
+        let mut custom: Vec<(u32, NumberShape)> = Vec::new();
         let (mut in_fonts, mut in_font, mut in_xfs) = (false, false, false);
         let font_id = |e: &Tag| e.attr_text(b"fontId").and_then(|v| v.parse().ok()).unwrap_or(0);
+        let format_id = |e: &Tag| e.attr_text(b"numFmtId").and_then(|v| v.parse().ok()).unwrap_or(0);
         loop {
             match reader.next().map_err(broken(path))? {
                 Token::Start(e) => match e.local_name() {
@@ -245,17 +252,31 @@ impl XlsxBook {
                         fonts.push(String::new());
                     }
                     b"cellXfs" => in_xfs = true,
-                    b"xf" if in_xfs => font_ids.push(font_id(&e)),
+                    b"xf" if in_xfs => {
+                        font_ids.push(font_id(&e));
+                        format_ids.push(format_id(&e));
+                    }
+                    b"numFmt" => custom.push((
+                        format_id(&e),
+                        custom_shape(&e.attr_text(b"formatCode").unwrap_or_default()),
+                    )),
                     _ => {}
                 },
                 Token::Empty(e) => match e.local_name() {
+                    b"numFmt" => custom.push((
+                        format_id(&e),
+                        custom_shape(&e.attr_text(b"formatCode").unwrap_or_default()),
+                    )),
                     b"name" if in_font => {
                         if let Some(last) = fonts.last_mut() {
                             *last = e.attr_text(b"val").unwrap_or_default();
                         }
                     }
                     b"font" if in_fonts => fonts.push(String::new()),
-                    b"xf" if in_xfs => font_ids.push(font_id(&e)),
+                    b"xf" if in_xfs => {
+                        font_ids.push(font_id(&e));
+                        format_ids.push(format_id(&e));
+                    }
                     _ => {}
                 },
                 Token::End(name) => match name {
@@ -272,6 +293,13 @@ impl XlsxBook {
             .into_iter()
             .map(|id| fonts.get(id).and_then(|name| legacy::font_encoding(name)))
             .collect();
+        self.number_styles = format_ids
+            .into_iter()
+            .map(|id| match custom.iter().rev().find(|(c, _)| *c == id) {
+                Some((_, shape)) => *shape,
+                None => builtin_shape(id),
+            })
+            .collect();
         Ok(())
     }
 
@@ -282,7 +310,7 @@ impl XlsxBook {
 
     /// Reads one sheet's non-empty cells in document order, with the text
     /// cells whose style names a legacy font.
-    pub fn sheet_cells(&mut self, name: &str) -> Result<(Cells, Vec<CellFont>), ReadFailure> {
+    pub fn sheet_cells(&mut self, name: &str) -> Result<(Cells, Vec<CellFont>, Hidden), ReadFailure> {
         let Some((_, _, path)) = self.sheets.iter().find(|(n, _, _)| n == name).cloned() else {
             return Err(unreadable(format!("không có sheet \"{name}\"")));
         };
@@ -292,6 +320,7 @@ impl XlsxBook {
         let mut reader = Scanner::new(&xml).map_err(broken(&path))?;
         let mut cells: Vec<(u32, u32, Cell)> = Vec::new();
         let mut fonts: Vec<CellFont> = Vec::new();
+        let mut hidden = Hidden::default();
         let (mut row, mut col) = (0u32, 0u32);
         let mut cell = CellState::default();
         let mut text = String::new();
@@ -307,7 +336,11 @@ impl XlsxBook {
                             row = r;
                         }
                         col = 0;
+                        if is_hidden(&e) {
+                            hidden.rows.push(row);
+                        }
                     }
+                    b"col" => hidden.push_cols(&e),
                     b"c" => {
                         cell = CellState::start(&e, row, col);
                         text.clear();
@@ -320,7 +353,11 @@ impl XlsxBook {
                     _ => {}
                 },
                 Token::Empty(e) => match e.local_name() {
+                    b"col" => hidden.push_cols(&e),
                     b"row" => {
+                        if is_hidden(&e) {
+                            hidden.rows.push(row_attr(&e).unwrap_or(row));
+                        }
                         row = match row_attr(&e) {
                             Some(r) => r + 1,
                             None => row.saturating_add(1),
@@ -341,7 +378,12 @@ impl XlsxBook {
                     b"rPh" => in_phonetic = false,
                     b"c" => {
                         col = cell.col + 1;
-                        let value = cell.value(&text, &self.shared);
+                        let shape = cell
+                            .style
+                            .and_then(|s| self.number_styles.get(s as usize))
+                            .copied()
+                            .unwrap_or_default();
+                        let value = cell.value(&text, &self.shared, shape);
                         if value != Cell::Empty {
                             if cells.len() as u64 >= self.max_cells {
                                 return Err(ReadFailure::TooLarge(format!(
@@ -366,7 +408,98 @@ impl XlsxBook {
                 _ => {}
             }
         }
-        Ok((cells, fonts))
+        Ok((cells, fonts, hidden))
+    }
+}
+
+/// Rows and columns a sheet hides (zero-based): Excel does not show them,
+/// so a member cannot see what they hold.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Hidden {
+    pub rows: Vec<u32>,
+    /// Inclusive ranges of columns.
+    pub cols: Vec<(u32, u32)>,
+}
+
+impl Hidden {
+    /// A `<col min max hidden="1">` (one-based, inclusive) of `<cols>`.
+    fn push_cols(&mut self, e: &Tag) {
+        if !is_hidden(e) {
+            return;
+        }
+        let bound = |key: &[u8]| e.attr(key).and_then(|v| v.parse::<u32>().ok());
+        if let (Some(min), Some(max)) = (bound(b"min"), bound(b"max")) {
+            if min >= 1 && max >= min {
+                self.cols.push((min - 1, (max - 1).min(16_383)));
+            }
+        }
+    }
+}
+
+fn is_hidden(e: &Tag) -> bool {
+    e.attr(b"hidden").is_some_and(|v| v == "1" || v == "true")
+}
+
+/// What a number format makes of a number on screen.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum NumberShape {
+    #[default]
+    Plain,
+    Date,
+    Percent,
+}
+
+/// Built-in formats by id: 9 and 10 are `0%` and `0.00%`; dates and times
+/// as calamine counts them (so both readers agree on which cells are dates).
+fn builtin_shape(id: u32) -> NumberShape {
+    match id {
+        9 | 10 => NumberShape::Percent,
+        14..=22 | 45..=47 | 27..=36 | 50..=58 => NumberShape::Date,
+        _ => NumberShape::Plain,
+    }
+}
+
+/// A custom format's shape, by the first section, ignoring quoted text,
+/// escaped characters and brackets (calamine's rule for dates, so both
+/// readers agree; a `%` outside quotes makes a percentage).
+fn custom_shape(format: &str) -> NumberShape {
+    let (mut escaped, mut quoted, mut brackets, mut ampm) = (false, false, 0u8, false);
+    let mut prev = ' ';
+    let mut hms = false;
+    let mut percent = false;
+    for c in format.chars() {
+        if escaped {
+            escaped = false;
+        } else if matches!(c, '_' | '\\' | '*') {
+            escaped = true;
+        } else if quoted {
+            quoted = c != '"';
+        } else {
+            match c {
+                '"' => quoted = true,
+                ';' => break,
+                '[' => brackets += 1,
+                ']' if brackets == 1 && hms => return NumberShape::Date,
+                ']' => brackets = brackets.saturating_sub(1),
+                'a' | 'A' if brackets == 0 && !ampm => ampm = true,
+                'p' | 'm' | '/' | 'P' | 'M' if brackets == 0 && ampm => return NumberShape::Date,
+                'd' | 'm' | 'h' | 'y' | 's' | 'D' | 'M' | 'H' | 'Y' | 'S' if brackets == 0 && !ampm => {
+                    return NumberShape::Date
+                }
+                '%' if brackets == 0 => percent = true,
+                _ => {
+                    if !(hms && c.eq_ignore_ascii_case(&prev)) {
+                        hms = prev == '[' && matches!(c, 'm' | 'h' | 's' | 'M' | 'H' | 'S');
+                    }
+                }
+            }
+        }
+        prev = c;
+    }
+    if percent {
+        NumberShape::Percent
+    } else {
+        NumberShape::Plain
     }
 }
 
@@ -443,13 +576,23 @@ impl CellState {
         state
     }
 
-    fn value(&self, text: &str, shared: &[String]) -> Cell {
+    fn value(&self, text: &str, shared: &[String], shape: NumberShape) -> Cell {
         if text.is_empty() && self.kind != ValueType::Inline {
-            return if self.formula { Cell::NoCachedValue } else { Cell::Empty };
+            // A formula whose saved result is the empty string
+            // (`=IF(E9="","",E9*0,5)`) is a blank cell, as Excel shows it.
+            return if self.formula && self.kind != ValueType::Str {
+                Cell::NoCachedValue
+            } else {
+                Cell::Empty
+            };
         }
         match self.kind {
             ValueType::Number => match text.trim().parse::<f64>() {
-                Ok(n) => Cell::Number(n),
+                Ok(n) => match shape {
+                    NumberShape::Plain => Cell::Number(n),
+                    NumberShape::Date => Cell::Date(n),
+                    NumberShape::Percent => Cell::Percent(n),
+                },
                 Err(_) => Cell::Text(nfc(text)),
             },
             ValueType::Shared => match text.trim().parse::<usize>().ok().and_then(|i| shared.get(i)) {

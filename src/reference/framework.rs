@@ -108,7 +108,7 @@ impl Framework {
                 ));
             }
             let max = match cols[2].and_then(|c| sheet.cell(r, c)) {
-                Some(Cell::Number(n)) => Points::from_f64(*n).filter(|p| p.0 >= 0),
+                Some(Cell::Number(n) | Cell::Date(n) | Cell::Percent(n)) => Points::from_f64(*n).filter(|p| p.0 >= 0),
                 Some(Cell::Text(t)) => Points::parse(t).map(|(p, _)| p).filter(|p| p.0 >= 0),
                 _ => None,
             }

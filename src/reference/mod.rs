@@ -81,6 +81,7 @@ pub(crate) mod test_sheets {
                         .collect(),
                 })
                 .collect(),
+            ..Sheet::default()
         }
     }
 }

@@ -1,7 +1,8 @@
 //! The registry of blocs and units (`don-vi.xlsx`: sheets `Đơn vị` and
 //! `Không xét`), and how a name or code typed by a member finds its unit.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
 
 use super::{find_header, ref_error, text_at, RefError};
 use crate::model::a1;
@@ -44,17 +45,98 @@ pub struct Registry {
     /// Folded names and codes → unit, built once: matching thousands of
     /// files against thousands of units must not fold every name each time.
     index: BTreeMap<String, UnitRef>,
-    /// Every unit's folded name (and its words joined by single spaces)
-    /// and code, folded once for the searches after an exact miss.
-    folded: Vec<FoldedUnit>,
+    /// Every unit's name as [`unit_words`] writes it, for suggesting the nearest.
+    folded: Vec<(UnitRef, String)>,
+    /// Every way a unit's name is written, as [`unit_words`] gives it (its
+    /// name, without a leading "Ủy ban nhân dân" or a trailing "tỉnh"), and
+    /// codes of three characters or more: the unit, or `None` when two
+    /// units share it.
+    aliases: HashMap<String, Option<UnitRef>>,
+    /// The most words in an alias.
+    alias_words: usize,
 }
 
-#[derive(Clone, Debug, Default)]
-struct FoldedUnit {
-    at: UnitRef,
-    name: String,
-    words: String,
-    code: String,
+/// Common abbreviations of agency names, as data a user can read.
+const ABBREVIATIONS: &str = include_str!("abbreviations.tsv");
+
+/// The abbreviations, folded and without `& - . /`, to their folded words.
+fn abbreviations() -> &'static HashMap<String, String> {
+    static TABLE: OnceLock<HashMap<String, String>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        ABBREVIATIONS
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            .filter_map(|l| l.split_once('\t'))
+            .map(|(short, full)| {
+                let key: Vec<String> = fold(short).split_whitespace().map(compact).collect();
+                (key.join(" "), words_of(&fold(full)))
+            })
+            .collect()
+    })
+}
+
+/// A folded token without the marks that join the letters of an
+/// abbreviation (`gd&dt`, `ld-tb&xh`, `p.`).
+fn compact(token: &str) -> String {
+    token.chars().filter(|c| !matches!(c, '&' | '-' | '.' | '/')).collect()
+}
+
+/// The words of a name as matched against the registry: folded, with
+/// abbreviations written out ("Sở GD&ĐT" → "so giao duc va dao tao").
+pub fn unit_words(text: &str) -> String {
+    let folded = fold(text);
+    let table = abbreviations();
+    // A token joined by `& - . /` stays whole when it is an abbreviation
+    // (`gd&dt`), else it is its words (`so-y-te`, a file name).
+    let mut tokens: Vec<String> = Vec::new();
+    for raw in folded
+        .split(|c: char| !(c.is_alphanumeric() || matches!(c, '&' | '-' | '.' | '/')))
+        .filter(|t| !t.is_empty())
+    {
+        let whole = compact(raw);
+        if table.contains_key(&whole) {
+            tokens.push(whole);
+            continue;
+        }
+        // `so-gd-dt`: the longest run of parts that is an abbreviation
+        // stays together.
+        let parts: Vec<&str> = raw
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let mut i = 0;
+        while i < parts.len() {
+            let run = (i + 2..=parts.len().min(i + 4))
+                .rev()
+                .map(|j| (j, parts[i..j].concat()))
+                .find(|(_, joined)| table.contains_key(joined));
+            match run {
+                Some((j, joined)) => {
+                    tokens.push(joined);
+                    i = j;
+                }
+                None => {
+                    tokens.push(parts[i].to_string());
+                    i += 1;
+                }
+            }
+        }
+    }
+    let mut out: Vec<&str> = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    while i < tokens.len() {
+        if let Some(full) = tokens
+            .get(i + 1)
+            .and_then(|next| table.get(&format!("{} {next}", tokens[i])))
+        {
+            out.push(full);
+            i += 2;
+            continue;
+        }
+        out.push(table.get(&tokens[i]).unwrap_or(&tokens[i]));
+        i += 1;
+    }
+    out.join(" ")
 }
 
 /// The alphanumeric words of a folded text, joined by single spaces.
@@ -203,8 +285,7 @@ impl Registry {
         let mut registry = Registry {
             blocs,
             excluded,
-            index: BTreeMap::new(),
-            folded: Vec::new(),
+            ..Registry::default()
         };
         registry.build_index();
         registry
@@ -213,27 +294,51 @@ impl Registry {
     /// Codes first, then names, so a code always wins over a name that
     /// happens to fold to the same text; the first unit of a name wins.
     fn build_index(&mut self) {
-        let folded: Vec<FoldedUnit> = self
+        let folded: Vec<(UnitRef, String, String)> = self
             .units()
-            .map(|(at, unit)| {
-                let name = fold(&unit.name);
-                FoldedUnit {
-                    at,
-                    words: words_of(&name),
-                    name,
-                    code: fold(&unit.code),
-                }
-            })
+            .map(|(at, unit)| (at, fold(&unit.name), fold(&unit.code)))
             .collect();
         let mut index = BTreeMap::new();
-        for f in &folded {
-            index.entry(f.code.clone()).or_insert(f.at);
+        for (at, _, code) in &folded {
+            index.entry(code.clone()).or_insert(*at);
         }
-        for f in &folded {
-            index.entry(f.name.clone()).or_insert(f.at);
+        for (at, name, _) in &folded {
+            index.entry(name.clone()).or_insert(*at);
         }
+        let mut aliases: HashMap<String, Option<UnitRef>> = HashMap::new();
+        let mut add = |alias: String, at: UnitRef| {
+            if alias.is_empty() {
+                return;
+            }
+            aliases
+                .entry(alias)
+                .and_modify(|u| {
+                    if *u != Some(at) {
+                        *u = None;
+                    }
+                })
+                .or_insert(Some(at));
+        };
+        for (at, _, code) in &folded {
+            if code.len() >= 3 && !code.bytes().all(|b| b.is_ascii_digit()) && !code.contains(' ') {
+                add(code.clone(), *at);
+            }
+        }
+        for (at, unit) in self.units() {
+            let words = unit_words(&unit.name);
+            let bare = words.strip_prefix("uy ban nhan dan ").unwrap_or(&words).to_string();
+            for alias in [&words, &bare] {
+                if let Some(short) = alias.strip_suffix(" tinh").filter(|s| s.contains(' ')) {
+                    add(short.to_string(), at);
+                }
+            }
+            add(bare, at);
+            add(words, at);
+        }
+        self.alias_words = aliases.keys().map(|k| k.split(' ').count()).max().unwrap_or(0);
         self.index = index;
-        self.folded = folded;
+        self.aliases = aliases;
+        self.folded = self.units().map(|(at, unit)| (at, unit_words(&unit.name))).collect();
     }
 
     pub fn unit(&self, at: UnitRef) -> &Unit {
@@ -262,43 +367,44 @@ impl Registry {
             .filter(|&at| fold(&self.unit(at).code) == key)
     }
 
-    /// The one unit whose folded name, or code, stands as whole words inside
-    /// `key`: "Thanh tra tỉnh Bắc Ninh" or a file named `NC04_thanh-tra`
-    /// name a registry unit all the same. The longest name wins; two
+    /// The one unit whose name (written any way [`unit_words`] knows) or
+    /// code stands as whole words inside `text`: "Thanh tra tỉnh Bắc Ninh",
+    /// a file named `NC04_thanh-tra`, a title "BẢNG TỰ CHẤM ĐIỂM CỦA SỞ
+    /// GD&ĐT" name a registry unit all the same. The longest name wins; two
     /// different units equally long is no match.
-    fn contained_unit(&self, key: &str) -> Option<UnitRef> {
-        let words = words_of(key);
-        let spaced = format!(" {words} ");
-        let mut best: Option<(usize, UnitRef)> = None;
-        let mut tie = false;
-        for f in &self.folded {
-            let at = f.at;
-            let code = &f.code;
-            let hit = if !f.words.is_empty() && spaced.contains(&format!(" {} ", f.words)) {
-                Some(f.words.len())
-            } else if code.len() >= 3
-                && !code.bytes().all(|b| b.is_ascii_digit())
-                && words.split(' ').any(|w| w == code)
-            {
-                Some(code.len())
-            } else {
-                None
-            };
-            match (hit, best) {
-                (Some(len), Some((best_len, best_at))) if len == best_len && best_at != at => tie = true,
-                (Some(len), Some((best_len, _))) if len > best_len => {
-                    best = Some((len, at));
-                    tie = false;
+    pub fn unit_in(&self, text: &str) -> Option<UnitRef> {
+        self.unit_in_words(&unit_words(text))
+    }
+
+    /// [`Registry::unit_in`] for words [`unit_words`] already gave.
+    pub fn unit_in_words(&self, words: &str) -> Option<UnitRef> {
+        let words: Vec<&str> = words.split(' ').filter(|w| !w.is_empty()).collect();
+        let mut best: Option<(usize, Option<UnitRef>)> = None;
+        let mut phrase = String::new();
+        for i in 0..words.len() {
+            phrase.clear();
+            for (n, word) in words[i..].iter().take(self.alias_words).enumerate() {
+                if n > 0 {
+                    phrase.push(' ');
                 }
-                (Some(len), None) => best = Some((len, at)),
-                _ => {}
+                phrase.push_str(word);
+                let Some(&hit) = self.aliases.get(phrase.as_str()) else {
+                    continue;
+                };
+                let len = phrase.len();
+                best = match best {
+                    Some((l, u)) if l > len => Some((l, u)),
+                    Some((l, u)) if l == len && u != hit => Some((l, None)),
+                    _ => Some((len, hit)),
+                };
             }
         }
-        best.filter(|_| !tie).map(|(_, at)| at)
+        best.and_then(|(_, u)| u)
     }
 
     /// The unit whose name or code matches `text`, ignoring case, marks,
-    /// spacing and Unicode form; `Err` carries the nearest name to suggest.
+    /// spacing, Unicode form and the usual abbreviations; `Err` carries the
+    /// nearest names to suggest.
     pub fn match_unit(&self, text: &str) -> Result<UnitRef, Option<String>> {
         let key = fold(text);
         if key.is_empty() {
@@ -307,17 +413,29 @@ impl Registry {
         if let Some(&at) = self.index.get(&key) {
             return Ok(at);
         }
-        if let Some(at) = self.contained_unit(&key) {
-            return Ok(at);
+        self.unit_in(text).ok_or_else(|| self.nearest(text, 1).pop())
+    }
+
+    /// Up to `count` registry names nearest to `text` (by edit distance of
+    /// their written-out words), nearest first, within half the name's length.
+    pub fn nearest(&self, text: &str, count: usize) -> Vec<String> {
+        let key = unit_words(text);
+        if key.is_empty() {
+            return Vec::new();
         }
-        let nearest = self
+        let mut scored: Vec<(usize, UnitRef)> = self
             .folded
             .iter()
-            .map(|f| (distance(&f.name, &key), f))
-            .min_by_key(|(d, _)| *d)
-            .filter(|(d, f)| *d <= f.name.chars().count().max(4) / 2)
-            .map(|(_, f)| self.unit(f.at).name.clone());
-        Err(nearest)
+            .map(|(at, name)| (distance(name, &key), name.chars().count(), *at))
+            .filter(|(d, len, _)| *d <= (*len).max(4) / 2)
+            .map(|(d, _, at)| (d, at))
+            .collect();
+        scored.sort();
+        scored
+            .into_iter()
+            .take(count)
+            .map(|(_, at)| self.unit(at).name.clone())
+            .collect()
     }
 }
 
@@ -343,6 +461,15 @@ mod tests {
             r.match_unit("Sở Giáo dục Đào tạo"),
             Err(Some("Sở Giáo dục và Đào tạo".into()))
         );
+        assert_eq!(r.match_unit("Sở GD&ĐT"), Ok(UnitRef::new(0, 1)));
+        assert_eq!(r.match_unit("SỞ GD-ĐT TỈNH BẮC NINH"), Ok(UnitRef::new(0, 1)));
+        assert_eq!(
+            r.unit_in("BẢNG TỰ CHẤM ĐIỂM CỦA SỞ Y TẾ NĂM 2026"),
+            Some(UnitRef::new(0, 0))
+        );
+        assert_eq!(r.unit_in("UBND TỈNH BẮC NINH"), None);
+        assert_eq!(r.match_unit("so-gd-dt"), Ok(UnitRef::new(0, 1)));
+        assert_eq!(r.nearest("Sở Y ttế", 3), vec!["Sở Y tế".to_string()]);
         assert_eq!(r.unit(UnitRef::new(0, 0)).role, Role::Leader);
     }
 

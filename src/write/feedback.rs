@@ -285,6 +285,8 @@ fn write_value(ws: &mut Worksheet, row: u32, col: u16, value: &Cell, format: &Fo
     match value {
         Cell::Empty => ws.write_blank(row, col, format)?,
         Cell::Number(n) => ws.write_number_with_format(row, col, *n, format)?,
+        // Shown as the member sees it: a date, a percentage.
+        Cell::Date(_) | Cell::Percent(_) => ws.write_string_with_format(row, col, value.shown(), format)?,
         Cell::Text(s) => ws.write_string_with_format(row, col, s, format)?,
         Cell::Bool(b) => ws.write_boolean_with_format(row, col, *b, format)?,
         Cell::Error(e) => ws.write_string_with_format(row, col, e, format)?,
@@ -347,8 +349,8 @@ fn layout_sheet(ws: &mut Worksheet, input: &FeedbackInput, table: &Table, f: &Fo
     };
     let mut written: Vec<(u32, u16)> = Vec::new();
     let max_of = |code: &str| input.framework.and_then(|fw| fw.find(code).map(|i| fw.criteria[i].max));
-    for (k, row) in table.rows.iter().chain(table.total.iter()).enumerate() {
-        let is_total = k == table.rows.len();
+    for (k, row) in table.rows.iter().chain(table.totals.iter()).enumerate() {
+        let is_total = k >= table.rows.len();
         let r = row.row;
         let (text_fmt, score_fmt) = if is_total {
             (&f.bold, &f.score_bold)
@@ -402,7 +404,7 @@ fn layout_sheet(ws: &mut Worksheet, input: &FeedbackInput, table: &Table, f: &Fo
     }
     let content_width = if cols.content.is_some() { CONTENT_WIDTH } else { 12.0 };
     let mut texts: BTreeMap<u32, &str> = BTreeMap::new();
-    for row in table.rows.iter().chain(table.total.iter()) {
+    for row in table.rows.iter().chain(table.totals.iter()) {
         texts.insert(row.row, &row.text);
     }
     for (r, messages) in &by_row {

@@ -31,6 +31,7 @@ fn from_calamine(value: &Data) -> Option<Cell> {
         Data::String(s) => Some(Cell::Text(thidua::text::nfc(s))),
         Data::Bool(b) => Some(Cell::Bool(*b)),
         Data::Error(e) => Some(Cell::Error(e.to_string())),
+        Data::DateTime(d) => Some(Cell::Date(d.as_f64())),
         other => Some(Cell::Text(other.to_string())),
     }
 }
@@ -69,6 +70,11 @@ fn direct_reader_matches_calamine() {
                 .iter()
                 .flat_map(|r| r.cells.iter().map(move |(c, v)| (r.index, *c, v.clone())))
                 .filter(|(_, _, v)| *v != Cell::NoCachedValue)
+                // calamine does not tell percentages apart: compare the number.
+                .map(|(r, c, v)| match v {
+                    Cell::Percent(n) => (r, c, Cell::Number(n)),
+                    v => (r, c, v),
+                })
                 .collect();
             let range = theirs.worksheet_range(&name).unwrap();
             let (r0, c0) = range.start().unwrap_or((0, 0));

@@ -10,6 +10,7 @@ mod common;
 
 mod awards;
 mod cli;
+mod corpus;
 mod document_cache;
 mod documents;
 mod fast_reader;

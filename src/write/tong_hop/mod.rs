@@ -426,7 +426,7 @@ fn issues_sheet(ws: &mut Worksheet, input: &SummaryInput, f: &Formats) -> Result
 }
 
 /// Column titles and widths of `Nộp bài`.
-const INPUT_HEADERS: [(&str, f64); 8] = [
+const INPUT_HEADERS: [(&str, f64); 9] = [
     ("STT", 5.0),
     ("Khối", 22.0),
     ("Mã đơn vị", 9.0),
@@ -434,6 +434,7 @@ const INPUT_HEADERS: [(&str, f64); 8] = [
     ("Tình trạng đơn vị", 15.0),
     ("Tệp", 34.0),
     ("Tình trạng tệp", 12.0),
+    ("Bảng đã đọc", 40.0),
     ("SHA-256", 68.0),
 ];
 
@@ -485,10 +486,12 @@ fn inputs_sheet(ws: &mut Worksheet, input: &SummaryInput, f: &Formats) -> Result
             f,
         )?;
         ws.write_string_with_format(row, 6, input_status_label(record.status), &f.text)?;
-        ws.write_string_with_format(row, 7, record.sha256.as_deref().unwrap_or(""), &mono)?;
+        let read_from = record.table.as_ref().map(|t| t.label()).unwrap_or_default();
+        ws.write_string_with_format(row, 7, &read_from, &f.wrap)?;
+        ws.write_string_with_format(row, 8, record.sha256.as_deref().unwrap_or(""), &mono)?;
         let unit = record.unit.as_deref().and_then(|code| unit_of.get(code));
         let w = |c: usize| INPUT_HEADERS[c].1;
-        let mut cells = vec![(record.file.as_str(), w(5))];
+        let mut cells = vec![(record.file.as_str(), w(5)), (read_from.as_str(), w(7))];
         if let Some((b, u)) = unit {
             cells.extend([(b.name.as_str(), w(1)), (u.name.as_str(), w(3))]);
         }
@@ -512,7 +515,7 @@ fn inputs_sheet(ws: &mut Worksheet, input: &SummaryInput, f: &Formats) -> Result
                         write_input(ws, row, i)?;
                     }
                     None => {
-                        for col in 5..=7 {
+                        for col in 5..=8 {
                             ws.write_blank(row, col, &f.text)?;
                         }
                     }
