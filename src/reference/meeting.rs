@@ -119,7 +119,7 @@ pub fn meetings_from_sheets(
         match cell(1) {
             None => {}
             Some(c) if c.is_empty() => {}
-            Some(Cell::Number(n)) => match Date::from_serial(*n) {
+            Some(Cell::Number(n) | Cell::Date(n)) => match Date::from_serial(*n) {
                 Some(date) => facts.date = Some(date),
                 None => issues.push(invalid(
                     1,
