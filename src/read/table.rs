@@ -301,6 +301,13 @@ fn is_signature(label: &str) -> bool {
     if !matches!(first, 'N' | 'n' | 'T' | 't' | 'X' | 'x' | 'G' | 'g' | 'K' | 'k') {
         return false;
     }
+    // Most criteria that pass ("Thực hiện", "Tổ chức", "Kết quả") differ
+    // from every mark in their first two letters, folded alone.
+    let two = label.char_indices().nth(2).map_or(label, |(end, _)| &label[..end]);
+    let two = fold(two);
+    if two.len() == 2 && !matches!(two.as_str(), "ng" | "no" | "th" | "xa" | "gi" | "kt" | "tm") {
+        return false;
+    }
     let head = label.char_indices().nth(12).map_or(label, |(end, _)| &label[..end]);
     let folded = fold(head);
     MARKS

@@ -56,6 +56,9 @@ pub struct Registry {
     aliases: Words<Option<UnitRef>>,
     /// The most words in an alias.
     alias_words: usize,
+    /// The first word of every alias: a phrase starting with another word
+    /// is not looked up.
+    alias_starts: Words<()>,
 }
 
 /// Common abbreviations of agency names, as data a user can read.
@@ -403,6 +406,11 @@ impl Registry {
             add(words, at);
         }
         self.alias_words = aliases.keys().map(|k| k.split(' ').count()).max().unwrap_or(0);
+        self.alias_starts = aliases
+            .keys()
+            .filter_map(|k| k.split(' ').next())
+            .map(|w| (w.to_string(), ()))
+            .collect();
         self.index = index;
         self.aliases = aliases;
         self.folded = folded_words;
@@ -449,6 +457,9 @@ impl Registry {
         let mut best: Option<(usize, Option<UnitRef>)> = None;
         let mut phrase = String::new();
         for i in 0..words.len() {
+            if !self.alias_starts.contains_key(words[i]) {
+                continue;
+            }
             phrase.clear();
             for (n, word) in words[i..].iter().take(self.alias_words).enumerate() {
                 if n > 0 {
