@@ -70,6 +70,18 @@ pub fn fold(text: &str) -> String {
     out
 }
 
+/// The one ASCII byte [`fold`] makes of `c` (`Ấ` → `a`, `T` → `t`), for
+/// the letters it looks up; `None` for whitespace and the rest.
+pub fn fold_letter(c: char) -> Option<u8> {
+    match c {
+        'A'..='Z' => Some(c.to_ascii_lowercase() as u8),
+        c if c.is_ascii_graphic() => Some(c as u8),
+        c => letter_slot(c)
+            .and_then(|i| folded_letters().get(i).copied())
+            .filter(|&b| b != 0),
+    }
+}
+
 /// One character as [`fold`] spells it, before spacing: decomposed, marks
 /// dropped, lower case.
 fn fold_char(c: char, push: &mut impl FnMut(char)) {

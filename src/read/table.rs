@@ -6,7 +6,7 @@
 use crate::model::Points;
 use crate::read::{Row, Sheet};
 use crate::score_table::{Cell, Columns, Table, TableRow};
-use crate::text::fold;
+use crate::text::{fold, fold_letter};
 
 /// How far down the header row may sit.
 const HEADER_SEARCH_ROWS: usize = 30;
@@ -301,11 +301,19 @@ fn is_signature(label: &str) -> bool {
     if !matches!(first, 'N' | 'n' | 'T' | 't' | 'X' | 'x' | 'G' | 'g' | 'K' | 'k') {
         return false;
     }
-    // Most criteria that pass ("Thực hiện", "Tổ chức", "Kết quả") differ
-    // from every mark in their first two letters, folded alone.
-    let two = label.char_indices().nth(2).map_or(label, |(end, _)| &label[..end]);
-    let two = fold(two);
-    if two.len() == 2 && !matches!(two.as_str(), "ng" | "no" | "th" | "xa" | "gi" | "kt" | "tm") {
+    // Most criteria that pass ("Thực hiện", "Tổ chức", "Kết quả") part
+    // from every mark within their first letters, folded one by one.
+    let mut prefix = [0u8; 4];
+    let mut len = 0;
+    for b in label.chars().map_while(fold_letter).take(prefix.len()) {
+        prefix[len] = b;
+        len += 1;
+    }
+    let could_be = |mark: &str| {
+        let n = len.min(mark.len());
+        mark.as_bytes()[..n] == prefix[..n]
+    };
+    if !MARKS.iter().any(|m| could_be(m.trim_end())) {
         return false;
     }
     let head = label.char_indices().nth(12).map_or(label, |(end, _)| &label[..end]);
