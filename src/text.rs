@@ -51,10 +51,14 @@ pub fn fold(text: &str) -> String {
         }
     };
     // Decomposing char by char (rather than a full NFD pass, which also
-    // reorders marks) is enough: every mark is dropped anyway.
+    // reorders marks) is enough: every mark is dropped anyway. The
+    // precomposed Vietnamese letters fold to one ASCII letter, looked up.
+    let letters = folded_letters();
     for c in text.chars() {
         if c.is_ascii() {
             push(c, &mut out);
+        } else if let Some(&b) = letter_slot(c).and_then(|i| letters.get(i)).filter(|&&b| b != 0) {
+            push(char::from(b), &mut out);
         } else {
             decompose_canonical(c, |d| {
                 if !is_combining_mark(d) {
@@ -64,6 +68,66 @@ pub fn fold(text: &str) -> String {
         }
     }
     out
+}
+
+/// The one ASCII byte [`fold`] makes of `c` (`Ấ` → `a`, `T` → `t`), for
+/// the letters it looks up; `None` for whitespace and the rest.
+pub fn fold_letter(c: char) -> Option<u8> {
+    match c {
+        'A'..='Z' => Some(c.to_ascii_lowercase() as u8),
+        c if c.is_ascii_graphic() => Some(c as u8),
+        c => letter_slot(c)
+            .and_then(|i| folded_letters().get(i).copied())
+            .filter(|&b| b != 0),
+    }
+}
+
+/// One character as [`fold`] spells it, before spacing: decomposed, marks
+/// dropped, lower case.
+fn fold_char(c: char, push: &mut impl FnMut(char)) {
+    decompose_canonical(c, |d| {
+        if !is_combining_mark(d) {
+            match d {
+                'A'..='Z' => push(d.to_ascii_lowercase()),
+                d if d.is_ascii() => push(d),
+                'đ' | 'Đ' => push('d'),
+                '–' | '—' | '‐' | '‑' => push('-'),
+                _ => d.to_lowercase().for_each(&mut *push),
+            }
+        }
+    });
+}
+
+/// Where a character of Latin-1, Latin Extended-A/B or Latin Extended
+/// Additional (every Vietnamese letter) stands in [`folded_letters`].
+fn letter_slot(c: char) -> Option<usize> {
+    match c as u32 {
+        n @ 0x80..=0x24F => Some(n as usize - 0x80),
+        n @ 0x1E00..=0x1EFF => Some(n as usize - 0x1E00 + 0x1D0),
+        _ => None,
+    }
+}
+
+/// Each character of [`letter_slot`]'s ranges that [`fold_char`] turns into
+/// one printable ASCII character, as that byte (`ấ` → `a`, `Đ` → `d`);
+/// 0 for the others, which take the slow way. Built from `fold_char`
+/// itself, so the two cannot disagree.
+fn folded_letters() -> &'static [u8; 0x2D0] {
+    static TABLE: std::sync::OnceLock<[u8; 0x2D0]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = [0u8; 0x2D0];
+        for n in (0x80..=0x24F).chain(0x1E00..=0x1EFF) {
+            let Some(c) = char::from_u32(n) else { continue };
+            let mut got = String::new();
+            fold_char(c, &mut |d| got.push(d));
+            if let ([b], Some(i)) = (got.as_bytes(), letter_slot(c)) {
+                if b.is_ascii_graphic() {
+                    table[i] = *b;
+                }
+            }
+        }
+        table
+    })
 }
 
 /// Levenshtein distance over chars, for suggesting the nearest unit name.
@@ -109,6 +173,26 @@ mod tests {
         // NFD Vietnamese and the singletons just outside the ranges go the slow way.
         assert_eq!(nfc("Sơ\u{300} Y tê\u{301}"), "Sờ Y tế");
         assert_eq!(nfc("\u{2000}"), "\u{2002}");
+    }
+
+    #[test]
+    fn the_letter_table_folds_as_decomposing_does() {
+        let slow = |c: char| {
+            let mut out = String::new();
+            decompose_canonical(c, |d| {
+                if !is_combining_mark(d) {
+                    out.push(d);
+                }
+            });
+            out
+        };
+        for n in (0x80..=0x24F).chain(0x1E00..=0x1EFF) {
+            let Some(c) = char::from_u32(n) else { continue };
+            let looked_up = fold(&format!("x{c}x"));
+            let decomposed = fold(&format!("x{}x", slow(c)));
+            assert_eq!(looked_up, decomposed, "U+{n:04X}");
+        }
+        assert_eq!(fold("ĐẠI HỘI Ấp Ưu"), "dai hoi ap uu");
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use crate::model::Points;
 use crate::read::{Row, Sheet};
 use crate::score_table::{Cell, Columns, Table, TableRow};
-use crate::text::fold;
+use crate::text::{fold, fold_letter};
 
 /// How far down the header row may sit.
 const HEADER_SEARCH_ROWS: usize = 30;
@@ -301,8 +301,23 @@ fn is_signature(label: &str) -> bool {
     if !matches!(first, 'N' | 'n' | 'T' | 't' | 'X' | 'x' | 'G' | 'g' | 'K' | 'k') {
         return false;
     }
-    let head: String = label.chars().take(12).collect();
-    let folded = fold(&head);
+    // Most criteria that pass ("Thực hiện", "Tổ chức", "Kết quả") part
+    // from every mark within their first letters, folded one by one.
+    let mut prefix = [0u8; 4];
+    let mut len = 0;
+    for b in label.chars().map_while(fold_letter).take(prefix.len()) {
+        prefix[len] = b;
+        len += 1;
+    }
+    let could_be = |mark: &str| {
+        let n = len.min(mark.len());
+        mark.as_bytes()[..n] == prefix[..n]
+    };
+    if !MARKS.iter().any(|m| could_be(m.trim_end())) {
+        return false;
+    }
+    let head = label.char_indices().nth(12).map_or(label, |(end, _)| &label[..end]);
+    let folded = fold(head);
     MARKS
         .iter()
         .any(|m| folded.starts_with(m.trim_end()) && (folded.len() > m.trim_end().len() || m.ends_with(' ')))
@@ -325,6 +340,18 @@ pub struct Found {
     pub self_columns: Vec<ScoreColumn>,
     /// Appraisal candidates: text columns left out.
     pub appraisal_columns: Vec<ScoreColumn>,
+    /// The rows under the header, read once.
+    body: Vec<BodyRow>,
+}
+
+/// A row of the table's body: where it stands in `sheet.rows`, its code
+/// and text as typed (trimmed), and whether it is a total row.
+#[derive(Clone, Debug)]
+struct BodyRow {
+    pos: usize,
+    code: String,
+    text: String,
+    total: bool,
 }
 
 /// Finds the score table in a sheet, or `None` when there is none.
@@ -360,7 +387,9 @@ pub fn find_table(sheet: &Sheet) -> Option<Found> {
         max: offer.max,
         self_columns: Vec::new(),
         appraisal_columns: Vec::new(),
+        body: Vec::new(),
     };
+    found.body = found.read_body(sheet);
     let column = |(col, title): (u32, String)| ScoreColumn {
         hidden: sheet.col_hidden(col),
         col,
@@ -371,11 +400,15 @@ pub fn find_table(sheet: &Sheet) -> Option<Found> {
     // A column of text is never a score column, whatever its title says;
     // where every self-score column is text, they stay, so that each cell
     // gets its own message.
-    let numeric: Vec<ScoreColumn> = self_all
-        .iter()
-        .filter(|c| !found.is_text_column(sheet, c.col))
-        .cloned()
-        .collect();
+    // A lone column stays either way: it is not scanned.
+    let numeric: Vec<ScoreColumn> = match self_all.len() {
+        1 => Vec::new(),
+        _ => self_all
+            .iter()
+            .filter(|c| !found.is_text_column(sheet, c.col))
+            .cloned()
+            .collect(),
+    };
     found.self_columns = if numeric.is_empty() { self_all } else { numeric };
     found.appraisal_columns = appraisal_all
         .into_iter()
@@ -401,38 +434,33 @@ impl Found {
     }
 
     /// The rows of the table under the header, up to the signature block.
-    fn body<'a>(&'a self, sheet: &'a Sheet) -> impl Iterator<Item = (&'a Row, String, String)> + 'a {
+    fn read_body(&self, sheet: &Sheet) -> Vec<BodyRow> {
         let text_at = |row: &Row, col: Option<u32>| {
             col.and_then(|c| row.get(c))
                 .map(|v| v.as_text().trim().to_string())
                 .unwrap_or_default()
         };
-        let mut ended = false;
-        sheet.rows[self.row_pos + 1..].iter().filter_map(move |row| {
-            if ended {
-                return None;
-            }
+        let mut body = Vec::new();
+        for (pos, row) in sheet.rows.iter().enumerate().skip(self.row_pos + 1) {
             let code = text_at(row, self.code);
             let text = text_at(row, self.content);
             if code.is_empty() && text.is_empty() {
-                return None;
+                continue;
             }
             if is_signature(&text) || is_signature(&code) {
-                ended = true;
-                return None;
+                break;
             }
-            Some((row, code, text))
-        })
+            let total = is_total_row(&code) || is_total_row(&text);
+            body.push(BodyRow { pos, code, text, total });
+        }
+        body
     }
 
     /// Whether a column holds text rather than numbers in the criterion rows.
     fn is_text_column(&self, sheet: &Sheet, col: u32) -> bool {
         let (mut numbers, mut texts) = (0u32, 0u32);
-        for (row, code, text) in self.body(sheet) {
-            if is_total_row(&code) || is_total_row(&text) {
-                continue;
-            }
-            match row.get(col) {
+        for body in self.body.iter().filter(|b| !b.total) {
+            match sheet.rows[body.pos].get(col) {
                 Some(Cell::Text(t)) if !t.trim().is_empty() => {
                     if Points::parse(t).is_some() {
                         numbers += 1;
@@ -451,7 +479,8 @@ impl Found {
     pub fn table(&self, sheet: &Sheet, self_score: u32, appraisal: Option<u32>) -> Table {
         let mut rows = Vec::new();
         let mut totals = Vec::new();
-        for (row, code, text) in self.body(sheet) {
+        for body in &self.body {
+            let row = &sheet.rows[body.pos];
             if is_column_numbers(row) {
                 continue;
             }
@@ -460,10 +489,10 @@ impl Found {
                 self_score: row.get(self_score).cloned().unwrap_or(Cell::Empty),
                 appraisal: appraisal.map(|c| row.get(c).cloned().unwrap_or(Cell::Empty)),
                 hidden: sheet.row_hidden(row.index),
-                code,
-                text,
+                code: body.code.clone(),
+                text: body.text.clone(),
             };
-            if is_total_row(&entry.code) || is_total_row(&entry.text) {
+            if body.total {
                 totals.push(entry);
             } else {
                 rows.push(entry);

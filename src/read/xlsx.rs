@@ -332,11 +332,12 @@ impl XlsxBook {
             match reader.next().map_err(err)? {
                 Token::Start(e) => match e.local_name() {
                     b"row" => {
-                        if let Some(r) = row_attr(&e) {
+                        let (r, is_hidden) = row_attrs(&e);
+                        if let Some(r) = r {
                             row = r;
                         }
                         col = 0;
-                        if is_hidden(&e) {
+                        if is_hidden {
                             hidden.rows.push(row);
                         }
                     }
@@ -355,10 +356,11 @@ impl XlsxBook {
                 Token::Empty(e) => match e.local_name() {
                     b"col" => hidden.push_cols(&e),
                     b"row" => {
-                        if is_hidden(&e) {
-                            hidden.rows.push(row_attr(&e).unwrap_or(row));
+                        let (r, is_hidden) = row_attrs(&e);
+                        if is_hidden {
+                            hidden.rows.push(r.unwrap_or(row));
                         }
-                        row = match row_attr(&e) {
+                        row = match r {
                             Some(r) => r + 1,
                             None => row.saturating_add(1),
                         };
@@ -503,9 +505,22 @@ fn custom_shape(format: &str) -> NumberShape {
     }
 }
 
-fn row_attr(e: &Tag) -> Option<u32> {
-    let n: u32 = e.attr(b"r")?.parse().ok()?;
-    n.checked_sub(1)
+/// A `<row>`'s zero-based number (its `r`, when it has one) and whether
+/// it is hidden, in one pass over its attributes (the first of each name
+/// counts, as with `Tag::attr`).
+fn row_attrs(e: &Tag) -> (Option<u32>, bool) {
+    let (mut r, mut hidden) = (None, None);
+    for (name, value) in e.attrs() {
+        match name {
+            b"r" if r.is_none() => r = Some(value.parse::<u32>().ok().and_then(|n| n.checked_sub(1))),
+            b"hidden" if hidden.is_none() => hidden = Some(value == "1" || value == "true"),
+            _ => {}
+        }
+        if r.is_some() && hidden.is_some() {
+            break;
+        }
+    }
+    (r.flatten(), hidden.unwrap_or(false))
 }
 
 /// Zero-based (row, col) of an A1 reference.

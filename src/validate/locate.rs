@@ -168,7 +168,15 @@ pub(super) fn locate_table(
         }
         let left: Vec<String> = aside
             .iter()
-            .map(|(c, rule)| format!("{} ({})", describe_column(&sheet, &found, c), reason(*rule, year)))
+            .map(|(c, rule)| {
+                let column = describe_column(&sheet, &found, c);
+                // "(cột ẩn) (đang bị ẩn)" says it twice.
+                let column = match rule {
+                    Rule::Hidden => column.trim_end_matches(" (cột ẩn)").to_string(),
+                    _ => column,
+                };
+                format!("{column} ({})", reason(*rule, year))
+            })
             .collect();
         let read = match chosen {
             Some(col) => format!("đã đọc {}", describe_column(&sheet, &found, col)),
@@ -209,7 +217,10 @@ fn reason(rule: Rule, year: i32) -> String {
 
 /// `sheet "Năm 2025" (tiêu đề ở dòng 5, cột điểm E "Điểm tự chấm")`.
 fn describe_sheet(c: &SheetCandidate, year: i32) -> String {
-    let named: Vec<String> = years(&c.found.context(&c.sheet)).iter().map(i32::to_string).collect();
+    let mut named = years(&c.found.context(&c.sheet));
+    named.sort_unstable();
+    named.dedup();
+    let named: Vec<String> = named.iter().map(i32::to_string).collect();
     let col = c.found.self_columns.first().map(|s| s.col).unwrap_or(0);
     let mut text = format!(
         "sheet \"{}\" (tiêu đề ở dòng {}, cột điểm {} \"{}\"",

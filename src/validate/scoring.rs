@@ -69,9 +69,8 @@ pub(super) fn score_table(file: &str, table: &Table, framework: &Framework, issu
     let visible = table.rows.iter().filter(|r| !r.hidden);
     let hidden = table.rows.iter().filter(|r| r.hidden);
     for row in visible.chain(hidden) {
-        let prefix = split_code_prefix(&row.text).0;
         let code = if row.code.is_empty() {
-            prefix.unwrap_or("")
+            split_code_prefix(&row.text).0.unwrap_or("")
         } else {
             row.code.as_str()
         };

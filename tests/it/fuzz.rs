@@ -269,6 +269,12 @@ const KNOWN_CALAMINE_PANICS: &[(&str, u32)] = &[
     // .xls with one damaged byte: a subtraction overflows (debug builds;
     // release builds wrap silently).
     ("calamine-0.38.0/src/xls.rs", 987),
+    // .xls with one damaged formula record: its token length runs past the
+    // record (`rgce[2..2 + cce]`).
+    ("calamine-0.38.0/src/xls.rs", 1531),
+    // .xls with one damaged record: a two-byte field read from fewer bytes
+    // (`read_u16`).
+    ("calamine-0.38.0/src/utils.rs", 48),
 ];
 
 /// Calamine panic places seen in this session.
@@ -447,6 +453,43 @@ fn xls_cut_inside_its_header_is_unreadable_not_a_crash() {
 fn xls_with_a_damaged_record_is_unreadable_not_a_crash() {
     let mut bytes = seeds()[3].1.clone();
     bytes[3294] ^= 0x28;
+    let ws = workspace();
+    let ctx = context(ws);
+    let v = guarded(|| evaluate_bytes("nop/fuzz.xls", bytes, &ctx, &ws.settings.limits))
+        .unwrap_or_else(|p| panic!("panic escaped the pipeline: {p:?}"));
+    assert!(
+        v.card.is_none() && v.issues.iter().any(|i| i.code.as_str() == "file.unreadable"),
+        "{:?}",
+        v.issues
+    );
+}
+
+/// Found by fuzzing (20,000 cases): one byte of a .xls changed (offset
+/// 8228, xor 0x08) made a formula's token length run past its record, and
+/// calamine sliced past the end (`xls.rs:1531`). The pipeline must report
+/// `file.unreadable`.
+#[test]
+fn xls_with_a_damaged_formula_is_unreadable_not_a_crash() {
+    let mut bytes = seeds()[3].1.clone();
+    bytes[8228] ^= 0x08;
+    let ws = workspace();
+    let ctx = context(ws);
+    let v = guarded(|| evaluate_bytes("nop/fuzz.xls", bytes, &ctx, &ws.settings.limits))
+        .unwrap_or_else(|p| panic!("panic escaped the pipeline: {p:?}"));
+    assert!(
+        v.card.is_none() && v.issues.iter().any(|i| i.code.as_str() == "file.unreadable"),
+        "{:?}",
+        v.issues
+    );
+}
+
+/// Found by fuzzing (20,000 cases): one byte of a .xls changed (offset
+/// 1690, xor 0x02) made calamine read a two-byte field from an empty slice
+/// (`utils.rs:48`). The pipeline must report `file.unreadable`.
+#[test]
+fn xls_with_a_short_record_is_unreadable_not_a_crash() {
+    let mut bytes = seeds()[3].1.clone();
+    bytes[1690] ^= 0x02;
     let ws = workspace();
     let ctx = context(ws);
     let v = guarded(|| evaluate_bytes("nop/fuzz.xls", bytes, &ctx, &ws.settings.limits))
