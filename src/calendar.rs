@@ -49,11 +49,42 @@ impl Date {
     /// The date of an Excel serial day number (1900 date system, as
     /// Excel and LibreOffice store a date cell); the time of day is dropped.
     pub fn from_serial(serial: f64) -> Option<Date> {
-        if !(1.0..2_958_466.0).contains(&serial) {
+        if !serial.is_finite() || !(1.0..2_958_466.0).contains(&serial) {
             return None;
         }
-        // Day 25569 is 1970-01-01 (Excel counts the 1900 leap day that never was).
-        Some(Date::from_days(serial.floor() as i64 - 25_569))
+        let day = serial.floor() as i64;
+        // Serial 60 is the 29 February 1900 that never was.
+        if day == 60 {
+            return Some(Date {
+                year: 1900,
+                month: 2,
+                day: 29,
+            });
+        }
+        // Day 25569 is 1970-01-01; before the phantom day Excel is one ahead.
+        let from_1899_12_30 = if day < 60 { day + 1 } else { day };
+        Some(Date::from_days(from_1899_12_30 - 25_569))
+    }
+
+    /// The Excel serial of this date (the inverse of [`Date::from_serial`]);
+    /// `None` outside years 1900-9999 or for an impossible month or day.
+    pub fn serial(&self) -> Option<f64> {
+        let Date { year, month, day } = *self;
+        if !(1..=12).contains(&month) || !(1..=31).contains(&day) || !(1900..=9999).contains(&year) {
+            return None;
+        }
+        let (y, m) = if month <= 2 {
+            (year - 1, month + 9)
+        } else {
+            (year, month - 3)
+        };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let doy = (153 * m as i32 + 2) / 5 + day as i32 - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        let unix = i64::from(era) * 146_097 + i64::from(doe) - 719_468;
+        let serial = unix + 25_569;
+        Some(if serial <= 60 { serial - 1 } else { serial } as f64)
     }
 
     /// Today in UTC+7 (Vietnam), from the system clock.

@@ -429,7 +429,7 @@ fn iso_date(text: &str) -> Option<f64> {
     let year = parts.next()?.parse().ok()?;
     let month = parts.next()?.parse().ok()?;
     let day = parts.next()?.parse().ok()?;
-    crate::score_table::excel_serial(year, month, day)
+    crate::calendar::Date { year, month, day }.serial()
 }
 
 /// Reads a registry-type file (don-vi.xlsx, tieu-chi.xlsx, phieu-bau.xlsx)

@@ -329,8 +329,8 @@ fn read_score(
 /// What Excel did to a score typed as `7.5` under a Vietnamese locale, and
 /// what to type instead.
 fn date_message(label: &str, cell: &Cell, serial: f64) -> String {
-    match crate::score_table::excel_date(serial) {
-        Some((_, month, day)) if serial.fract() == 0.0 => format!(
+    match crate::calendar::Date::from_serial(serial) {
+        Some(crate::calendar::Date { month, day, .. }) if serial.fract() == 0.0 => format!(
             "Ô điểm {label} đang là ngày {}: Excel đã đổi {day}.{month} thành ngày {day:02}/{month:02}; gõ lại {day},{month} (dấu phẩy thập phân), hoặc định dạng ô là Number trước khi gõ.",
             cell.shown()
         ),
