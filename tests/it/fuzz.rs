@@ -410,19 +410,9 @@ proptest! {
 #[test]
 fn truncated_xls_sector_is_unreadable_not_a_crash() {
     let xls = &seeds()[3].1;
-    let ws = workspace();
-    let ctx = context(ws);
     // 16897 and 17000 panicked in calamine 0.38; 16536 it reports itself.
     for cut in [16536, 16897, 17000] {
-        let bytes = xls[..cut].to_vec();
-        let v = guarded(|| evaluate_bytes("nop/fuzz.xls", bytes, &ctx, &ws.settings.limits))
-            .unwrap_or_else(|p| panic!("panic escaped the pipeline: {p:?}"));
-        assert!(v.card.is_none(), "cut at {cut}");
-        assert!(
-            v.issues.iter().any(|i| i.code.as_str() == "file.unreadable"),
-            "cut at {cut}: {:?}",
-            v.issues
-        );
+        assert_unreadable(xls[..cut].to_vec(), &format!("cut at {cut}"));
     }
 }
 
@@ -432,18 +422,23 @@ fn truncated_xls_sector_is_unreadable_not_a_crash() {
 #[test]
 fn xls_cut_inside_its_header_is_unreadable_not_a_crash() {
     let xls = &seeds()[3].1;
+    for cut in [513, 514, 515] {
+        assert_unreadable(xls[..cut].to_vec(), &format!("cut at {cut}"));
+    }
+}
+
+/// Evaluates `bytes` as a member's .xls the way the pipeline does and
+/// asserts that no panic escapes and the file is reported `file.unreadable`.
+fn assert_unreadable(bytes: Vec<u8>, what: &str) {
     let ws = workspace();
     let ctx = context(ws);
-    for cut in [513, 514, 515] {
-        let bytes = xls[..cut].to_vec();
-        let v = guarded(|| evaluate_bytes("nop/fuzz.xls", bytes, &ctx, &ws.settings.limits))
-            .unwrap_or_else(|p| panic!("panic escaped the pipeline: {p:?}"));
-        assert!(
-            v.card.is_none() && v.issues.iter().any(|i| i.code.as_str() == "file.unreadable"),
-            "cut at {cut}: {:?}",
-            v.issues
-        );
-    }
+    let v = guarded(|| evaluate_bytes("nop/fuzz.xls", bytes, &ctx, &ws.settings.limits))
+        .unwrap_or_else(|p| panic!("{what}: panic escaped the pipeline: {p:?}"));
+    assert!(
+        v.card.is_none() && v.issues.iter().any(|i| i.code.as_str() == "file.unreadable"),
+        "{what}: {:?}",
+        v.issues
+    );
 }
 
 /// Found by fuzzing: one byte of a .xls changed (offset 3294, xor 0x28)
@@ -453,15 +448,7 @@ fn xls_cut_inside_its_header_is_unreadable_not_a_crash() {
 fn xls_with_a_damaged_record_is_unreadable_not_a_crash() {
     let mut bytes = seeds()[3].1.clone();
     bytes[3294] ^= 0x28;
-    let ws = workspace();
-    let ctx = context(ws);
-    let v = guarded(|| evaluate_bytes("nop/fuzz.xls", bytes, &ctx, &ws.settings.limits))
-        .unwrap_or_else(|p| panic!("panic escaped the pipeline: {p:?}"));
-    assert!(
-        v.card.is_none() && v.issues.iter().any(|i| i.code.as_str() == "file.unreadable"),
-        "{:?}",
-        v.issues
-    );
+    assert_unreadable(bytes, "damaged byte");
 }
 
 /// Found by fuzzing (20,000 cases): one byte of a .xls changed (offset
@@ -472,15 +459,7 @@ fn xls_with_a_damaged_record_is_unreadable_not_a_crash() {
 fn xls_with_a_damaged_formula_is_unreadable_not_a_crash() {
     let mut bytes = seeds()[3].1.clone();
     bytes[8228] ^= 0x08;
-    let ws = workspace();
-    let ctx = context(ws);
-    let v = guarded(|| evaluate_bytes("nop/fuzz.xls", bytes, &ctx, &ws.settings.limits))
-        .unwrap_or_else(|p| panic!("panic escaped the pipeline: {p:?}"));
-    assert!(
-        v.card.is_none() && v.issues.iter().any(|i| i.code.as_str() == "file.unreadable"),
-        "{:?}",
-        v.issues
-    );
+    assert_unreadable(bytes, "damaged byte");
 }
 
 /// Found by fuzzing (20,000 cases): one byte of a .xls changed (offset
@@ -490,15 +469,7 @@ fn xls_with_a_damaged_formula_is_unreadable_not_a_crash() {
 fn xls_with_a_short_record_is_unreadable_not_a_crash() {
     let mut bytes = seeds()[3].1.clone();
     bytes[1690] ^= 0x02;
-    let ws = workspace();
-    let ctx = context(ws);
-    let v = guarded(|| evaluate_bytes("nop/fuzz.xls", bytes, &ctx, &ws.settings.limits))
-        .unwrap_or_else(|p| panic!("panic escaped the pipeline: {p:?}"));
-    assert!(
-        v.card.is_none() && v.issues.iter().any(|i| i.code.as_str() == "file.unreadable"),
-        "{:?}",
-        v.issues
-    );
+    assert_unreadable(bytes, "damaged byte");
 }
 
 /// Found by fuzzing: one byte of a .xls changed (offset 9495, xor 0x04)
