@@ -11,7 +11,7 @@
 //! the five predefined ones and character references is an error (a
 //! document type's own entities are never expanded).
 
-use memchr::{memchr, memmem};
+use memchr::{memchr, memchr2, memmem};
 
 /// Why a part is not well-formed XML (Vietnamese, shown to the user after
 /// the part's name).
@@ -99,6 +99,16 @@ fn find(byte: u8, s: &[u8]) -> Option<usize> {
             None
         }
     })
+}
+
+/// Whether `s` holds `a` or `b`: a plain loop for short cell values, a
+/// vector search for long ones.
+pub fn holds_either(a: u8, b: u8, s: &[u8]) -> bool {
+    if s.len() <= 32 {
+        s.iter().any(|&c| c == a || c == b)
+    } else {
+        memchr2(a, b, s).is_some()
+    }
 }
 
 impl<'a> Iterator for Attrs<'a> {
@@ -298,6 +308,11 @@ fn push_literal(out: &mut String, text: &str) {
 /// Appends raw character data to `out` with entities replaced and line
 /// ends normalised. Fails on entities XML does not predefine.
 pub fn unescape_into(raw: &str, out: &mut String) -> Result<(), ScanError> {
+    // Most values hold neither an entity nor a carriage return.
+    if !holds_either(b'&', b'\r', raw.as_bytes()) {
+        out.push_str(raw);
+        return Ok(());
+    }
     let mut rest = raw;
     while let Some(amp) = rest.find('&') {
         push_literal(out, &rest[..amp]);

@@ -476,10 +476,10 @@ impl Found {
     }
 
     /// The table read with the chosen self-score and appraisal columns.
-    pub fn table(&self, sheet: &Sheet, self_score: u32, appraisal: Option<u32>) -> Table {
-        let mut rows = Vec::new();
+    pub fn table(self, sheet: &Sheet, self_score: u32, appraisal: Option<u32>) -> Table {
+        let mut rows = Vec::with_capacity(self.body.len());
         let mut totals = Vec::new();
-        for body in &self.body {
+        for body in self.body {
             let row = &sheet.rows[body.pos];
             if is_column_numbers(row) {
                 continue;
@@ -489,8 +489,8 @@ impl Found {
                 self_score: row.get(self_score).cloned().unwrap_or(Cell::Empty),
                 appraisal: appraisal.map(|c| row.get(c).cloned().unwrap_or(Cell::Empty)),
                 hidden: sheet.row_hidden(row.index),
-                code: body.code.clone(),
-                text: body.text.clone(),
+                code: body.code,
+                text: body.text,
             };
             if body.total {
                 totals.push(entry);
@@ -565,7 +565,8 @@ mod tests {
     /// The table read with the first candidate columns.
     fn first_table(s: &Sheet) -> Option<Table> {
         let f = find_table(s)?;
-        Some(f.table(s, f.self_columns[0].col, f.appraisal_columns.first().map(|c| c.col)))
+        let (self_col, appraisal_col) = (f.self_columns[0].col, f.appraisal_columns.first().map(|c| c.col));
+        Some(f.table(s, self_col, appraisal_col))
     }
 
     #[test]

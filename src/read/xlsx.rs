@@ -635,7 +635,7 @@ impl CellState {
 /// text pasted from Word; `_x005F_` for a literal underscore) with their
 /// characters, as Excel shows them.
 fn excel_unescape(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains("_x") {
+    if !text.as_bytes().contains(&b'_') || !text.contains("_x") {
         return text.into();
     }
     let mut out = String::with_capacity(text.len());
