@@ -6,11 +6,34 @@
 //! its directory claims. A member's workbook is small, so anything claiming
 //! more than the configured limits is refused here as `file.too-large`
 //! (or `file.encrypted`) with a message that says which limit was passed.
+//!
+//! The same walk keeps what calamine reads past and the reader needs to
+//! choose, never guess: which cells a number format shows as a percentage
+//! and which rows and columns are hidden ([`Shape`]).
 
+use std::collections::HashMap;
 use std::io::{Cursor, Read};
 
+use super::xlsx::{builtin_shape, custom_shape, NumberShape};
 use super::Limits;
 use crate::read::ReadFailure;
+
+/// What calamine leaves out of an .xls or .ods sheet: the cells shown as
+/// percentages (a 7 typed into a `0%` cell holds 0.07), the .ods formulas
+/// whose saved result is the empty string (LibreOffice writes them with no
+/// value type around an empty `<text:p/>`; calamine reads them as a formula
+/// never calculated, which has no content at all), and the hidden
+/// rows and columns (zero-based, inclusive ranges).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Shape {
+    pub percent: Vec<(u32, u32)>,
+    pub empty_results: Vec<(u32, u32)>,
+    pub hidden_rows: Vec<(u32, u32)>,
+    pub hidden_cols: Vec<(u32, u32)>,
+}
+
+/// Shapes by sheet name, as the workbook spells it.
+pub(crate) type Shapes = HashMap<String, Shape>;
 
 const MB: u64 = 1024 * 1024;
 
@@ -146,8 +169,9 @@ pub(crate) fn check_zip(bytes: &[u8], limits: &Limits) -> Result<ZipInfo, ReadFa
 }
 
 /// Counts the cells an .ods `content.xml` would expand to (repeats
-/// included) without building them; fails past `max_cells`.
-pub(crate) fn check_ods_cells(bytes: &[u8], limits: &Limits) -> Result<(), ReadFailure> {
+/// included) without building them; fails past `max_cells`. Returns each
+/// sheet's percentage cells and hidden rows and columns.
+pub(crate) fn check_ods_cells(bytes: &[u8], limits: &Limits) -> Result<Shapes, ReadFailure> {
     use quick_xml::events::Event;
     let mut archive =
         zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ReadFailure::Unreadable(format!("tệp nén hỏng ({e})")))?;
@@ -157,14 +181,31 @@ pub(crate) fn check_ods_cells(bytes: &[u8], limits: &Limits) -> Result<(), ReadF
     let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(file));
     let mut buf = Vec::with_capacity(4096);
     let too_large = || ReadFailure::TooLarge(format!("bảng tính có hơn {} ô (giới hạn max_cells)", limits.max_cells));
-    let repeat = |e: &quick_xml::events::BytesStart<'_>, key: &[u8]| -> u64 {
+    let attr = |e: &quick_xml::events::BytesStart<'_>, key: &[u8]| -> Option<String> {
         e.attributes()
             .flatten()
             .find(|a| a.key.as_ref() == key)
-            .and_then(|a| std::str::from_utf8(&a.value).ok()?.trim().parse::<u64>().ok())
+            .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
+    };
+    let repeat = |e: &quick_xml::events::BytesStart<'_>, key: &[u8]| -> u64 {
+        attr(e, key)
+            .and_then(|v| v.trim().parse::<u64>().ok())
             .unwrap_or(1)
             .max(1)
     };
+    // `collapse` (hidden) and `filter` (filtered out) both keep a row or
+    // column off the screen.
+    let hidden = |e: &quick_xml::events::BytesStart<'_>| {
+        attr(e, b"table:visibility").is_some_and(|v| v == "collapse" || v == "filter")
+    };
+    let span = |from: u64, count: u64| {
+        let lo = from.min(u64::from(u32::MAX)) as u32;
+        (lo, (from + count - 1).min(u64::from(u32::MAX)) as u32)
+    };
+    let mut shapes = Shapes::new();
+    let mut shape = Shape::default();
+    let mut sheet_name = String::new();
+    let mut col_index: u64 = 0;
     // What calamine materialises: per row, the cells up to its last value;
     // per sheet, the rectangle from the first to the last row with a value
     // (repeats included) by the widest such row.
@@ -181,25 +222,57 @@ pub(crate) fn check_ods_cells(bytes: &[u8], limits: &Limits) -> Result<(), ReadF
             .read_event_into(&mut buf)
             .map_err(|e| ReadFailure::Unreadable(format!("content.xml hỏng ({e})")))?;
         match event {
-            Event::Start(e) | Event::Empty(e) => match e.name().as_ref() {
+            Event::Start(ref e) | Event::Empty(ref e) => match e.name().as_ref() {
                 b"table:table" => {
-                    (row_index, first_row, width) = (0, None, 0);
+                    (row_index, first_row, width, col_index) = (0, None, 0, 0);
+                    if !sheet_name.is_empty() {
+                        shapes.insert(std::mem::take(&mut sheet_name), std::mem::take(&mut shape));
+                    }
+                    sheet_name = attr(e, b"table:name").unwrap_or_default();
+                    shape = Shape::default();
+                }
+                b"table:table-column" => {
+                    let n = repeat(e, b"table:number-columns-repeated").min(16_384);
+                    if hidden(e) {
+                        shape.hidden_cols.push(span(col_index, n));
+                    }
+                    col_index = col_index.saturating_add(n);
                 }
                 b"table:table-row" => {
-                    row_repeat = repeat(&e, b"table:number-rows-repeated").min(1_048_576);
+                    row_repeat = repeat(e, b"table:number-rows-repeated").min(1_048_576);
                     (row_cells, row_used) = (0, 0);
+                    if hidden(e) {
+                        shape.hidden_rows.push(span(row_index, row_repeat));
+                    }
                 }
                 b"table:table-cell" | b"table:covered-table-cell" => {
-                    let n = repeat(&e, b"table:number-columns-repeated").min(16_384);
-                    let has_value = e
-                        .attributes()
-                        .flatten()
-                        .any(|a| matches!(a.key.as_ref(), b"office:value-type" | b"table:formula"));
+                    let n = repeat(e, b"table:number-columns-repeated").min(16_384);
+                    let kind = attr(e, b"office:value-type");
+                    let formula = attr(e, b"table:formula").is_some();
+                    let has_value = kind.is_some() || formula;
+                    let first_col = row_cells;
                     row_cells = row_cells.saturating_add(n).min(16_384);
                     if has_value {
                         row_used = row_cells;
                         if row_used.saturating_mul(row_repeat) > limits.max_cells {
                             return Err(too_large());
+                        }
+                    }
+                    // LibreOffice writes an empty-string result as a formula
+                    // with no value type around an empty paragraph; a formula
+                    // with no content at all was never calculated.
+                    let has_content = matches!(event, Event::Start(_));
+                    let list = match kind.as_deref() {
+                        Some("percentage") => Some(&mut shape.percent),
+                        None if formula && has_content => Some(&mut shape.empty_results),
+                        _ => None,
+                    };
+                    if let Some(list) = list {
+                        // Bounded: the check above keeps n × repeats under max_cells.
+                        for r in row_index..row_index + row_repeat {
+                            for c in first_col..row_cells {
+                                list.push((r as u32, c as u32));
+                            }
                         }
                     }
                 }
@@ -222,15 +295,19 @@ pub(crate) fn check_ods_cells(bytes: &[u8], limits: &Limits) -> Result<(), ReadF
             _ => {}
         }
     }
-    Ok(())
+    if !sheet_name.is_empty() {
+        shapes.insert(sheet_name, shape);
+    }
+    Ok(shapes)
 }
 
 /// What a CFB (OLE2) container holds.
 pub(crate) enum CfbKind {
     /// A password-protected .xlsx/.xlsm/.docx (`EncryptionInfo` stream).
     EncryptedOoxml,
-    /// A BIFF workbook (.xls) whose records passed the bounds.
-    Xls,
+    /// A BIFF workbook (.xls) whose records passed the bounds, with what
+    /// calamine leaves out of its sheets.
+    Xls(Shapes),
 }
 
 /// Opens a CFB container: encrypted OOXML is recognised by its streams; an
@@ -258,8 +335,7 @@ pub(crate) fn check_cfb(bytes: &[u8], limits: &Limits) -> Result<CfbKind, ReadFa
     file.open_stream(name)
         .and_then(|mut s| s.read_to_end(&mut stream))
         .map_err(|e| ReadFailure::Unreadable(format!("tệp .xls hỏng ({e})")))?;
-    scan_biff(&stream, limits)?;
-    Ok(CfbKind::Xls)
+    Ok(CfbKind::Xls(scan_biff(&stream, limits)?))
 }
 
 /// The bounding box of the cells of one BIFF substream.
@@ -299,10 +375,48 @@ fn u32_at(data: &[u8], at: usize) -> Option<u32> {
         .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
 }
 
+/// A BIFF8 string at `at` (`cch` already read): UTF-16 when the flag's low
+/// bit is set, else one byte per character (Latin-1).
+fn biff_string(data: &[u8], at: usize, cch: usize) -> Option<String> {
+    let flags = *data.get(at)?;
+    let chars = data.get(at + 1..)?;
+    if flags & 1 == 1 {
+        let units: Vec<u16> = chars
+            .chunks_exact(2)
+            .take(cch)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+            .collect();
+        Some(String::from_utf16_lossy(&units))
+    } else {
+        Some(chars.iter().take(cch).map(|&b| char::from(b)).collect())
+    }
+}
+
+/// The number formats and cell styles of the workbook globals, and the
+/// sheets' names by the offset of their BOF record.
+#[derive(Default)]
+struct BiffGlobals {
+    /// Custom formats by id, as their shape.
+    formats: HashMap<u32, NumberShape>,
+    /// Each XF record's format id, in order (a cell's `ixfe` indexes it).
+    xf_formats: Vec<u32>,
+    sheets: HashMap<usize, String>,
+}
+
+impl BiffGlobals {
+    fn percent(&self, ixfe: Option<u32>) -> bool {
+        let Some(id) = ixfe.and_then(|i| self.xf_formats.get(i as usize)) else {
+            return false;
+        };
+        self.formats.get(id).copied().unwrap_or_else(|| builtin_shape(*id)) == NumberShape::Percent
+    }
+}
+
 /// Walks BIFF records: `FILEPASS` means encrypted; each substream's declared
 /// dimensions (as calamine would read them) and cell extent must stay within
-/// `max_cells`.
-fn scan_biff(stream: &[u8], limits: &Limits) -> Result<(), ReadFailure> {
+/// `max_cells`. Returns each BIFF8 sheet's percentage cells (by the formats
+/// of their styles) and its hidden rows (`ROW`) and columns (`COLINFO`).
+fn scan_biff(stream: &[u8], limits: &Limits) -> Result<Shapes, ReadFailure> {
     let too_large = |area: u64| {
         ReadFailure::TooLarge(format!(
             "một sheet trải trên {area} ô (giới hạn max_cells = {})",
@@ -310,8 +424,14 @@ fn scan_biff(stream: &[u8], limits: &Limits) -> Result<(), ReadFailure> {
         ))
     };
     let mut extent = Extent::default();
+    let mut globals = BiffGlobals::default();
+    let mut shapes = Shapes::new();
+    // The sheet whose substream is being walked, with its shape.
+    let mut current: Option<(String, Shape)> = None;
+    let mut biff8 = false;
     let mut at = 0usize;
     while at + 4 <= stream.len() {
+        let start = at;
         let typ = u16_at(stream, at).unwrap_or(0);
         let len = u16_at(stream, at + 2).unwrap_or(0) as usize;
         let data = &stream[at + 4..(at + 4 + len).min(stream.len())];
@@ -323,6 +443,51 @@ fn scan_biff(stream: &[u8], limits: &Limits) -> Result<(), ReadFailure> {
                     return Err(too_large(extent.area()));
                 }
                 extent = Extent::default();
+                if start == 0 {
+                    biff8 = u16_at(data, 0) == Some(0x0600);
+                }
+                if let Some((name, shape)) = current.take() {
+                    shapes.insert(name, shape);
+                }
+                current = globals.sheets.get(&start).map(|name| (name.clone(), Shape::default()));
+            }
+            // FORMAT (BIFF8): id, then the format code.
+            0x041E if biff8 => {
+                if let (Some(id), Some(cch)) = (u16_at(data, 0), u16_at(data, 2)) {
+                    if let Some(code) = biff_string(data, 4, cch as usize) {
+                        globals.formats.insert(id, custom_shape(&code));
+                    }
+                }
+            }
+            // XF: the format id is the second field.
+            0x00E0 if current.is_none() => {
+                globals.xf_formats.push(u16_at(data, 2).unwrap_or(0));
+            }
+            // BOUNDSHEET (BIFF8): BOF offset, state, type, name.
+            0x0085 if biff8 => {
+                if let (Some(pos), Some(&cch)) = (u32_at(data, 0), data.get(6)) {
+                    if let Some(name) = biff_string(data, 7, usize::from(cch)) {
+                        globals.sheets.insert(pos as usize, name);
+                    }
+                }
+            }
+            // ROW: hidden when fDyZero (0x20) is set in its flags.
+            0x0208 => {
+                if let (Some((_, shape)), Some(r), Some(flags)) = (&mut current, u16_at(data, 0), u16_at(data, 12)) {
+                    if flags & 0x20 != 0 {
+                        shape.hidden_rows.push((r, r));
+                    }
+                }
+            }
+            // COLINFO: first and last column, flags (bit 0 hidden).
+            0x007D => {
+                if let (Some((_, shape)), Some(c0), Some(c1), Some(flags)) =
+                    (&mut current, u16_at(data, 0), u16_at(data, 2), u16_at(data, 8))
+                {
+                    if flags & 1 != 0 && c1 >= c0 {
+                        shape.hidden_cols.push((c0, c1));
+                    }
+                }
             }
             // FILEPASS: the workbook is encrypted.
             0x002F => return Err(ReadFailure::Encrypted),
@@ -352,10 +517,16 @@ fn scan_biff(stream: &[u8], limits: &Limits) -> Result<(), ReadFailure> {
                     }
                 }
             }
-            // Cell records: row, column first.
+            // Cell records: row, column first, then the style (XF) index.
             0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 | 0x0201 => {
                 if let (Some(r), Some(c)) = (u16_at(data, 0), u16_at(data, 2)) {
                     extent.add(r, c);
+                    // NUMBER, RK and FORMULA hold numbers.
+                    if let Some((_, shape)) = &mut current {
+                        if matches!(typ, 0x0203 | 0x027E | 0x0006) && globals.percent(u16_at(data, 4)) {
+                            shape.percent.push((r, c));
+                        }
+                    }
                 }
             }
             // MULRK / MULBLANK: row, first column, …, last column.
@@ -367,6 +538,14 @@ fn scan_biff(stream: &[u8], limits: &Limits) -> Result<(), ReadFailure> {
                 ) {
                     extent.add(r, c0);
                     extent.add(r, c1.max(c0));
+                    // MULRK: an (XF, RK) pair of six bytes per column.
+                    if let (0x00BD, Some((_, shape))) = (typ, &mut current) {
+                        for (i, c) in (c0..=c1).enumerate() {
+                            if globals.percent(u16_at(data, 4 + 6 * i)) {
+                                shape.percent.push((r, c));
+                            }
+                        }
+                    }
                 }
             }
             _ => {}
@@ -375,7 +554,10 @@ fn scan_biff(stream: &[u8], limits: &Limits) -> Result<(), ReadFailure> {
             return Err(too_large(extent.area()));
         }
     }
-    Ok(())
+    if let Some((name, shape)) = current {
+        shapes.insert(name, shape);
+    }
+    Ok(shapes)
 }
 
 #[cfg(test)]
@@ -406,7 +588,7 @@ mod tests {
         let mut ok = record(0x0809, &[0; 16]);
         ok.extend(number(0, 0));
         ok.extend(number(40, 6));
-        assert_eq!(scan_biff(&ok, &limits), Ok(()));
+        assert!(scan_biff(&ok, &limits).is_ok());
     }
 
     #[test]
@@ -431,6 +613,70 @@ mod tests {
             scan_biff(&record(0x0200, &d), &Limits::default()),
             Err(ReadFailure::Unreadable(_))
         ));
+    }
+
+    /// A BIFF8 workbook: globals (formats, styles, one sheet named "Bảng")
+    /// then the sheet's substream with a hidden row and column and numbers
+    /// in a custom percent style, a built-in percent style and a plain one.
+    #[test]
+    fn biff_shapes_name_percent_cells_and_hidden_rows_and_columns() {
+        let bof = |vers: u16| {
+            let mut d = vers.to_le_bytes().to_vec();
+            d.extend([0; 14]);
+            record(0x0809, &d)
+        };
+        let xf = |ifmt: u16| {
+            let mut d = 0u16.to_le_bytes().to_vec();
+            d.extend(ifmt.to_le_bytes());
+            d.extend([0; 16]);
+            record(0x00E0, &d)
+        };
+        let cell = |typ: u16, row: u16, col: u16, ixfe: u16| {
+            let mut d = row.to_le_bytes().to_vec();
+            d.extend(col.to_le_bytes());
+            d.extend(ixfe.to_le_bytes());
+            d.extend([0; 8]);
+            record(typ, &d)
+        };
+        let mut format = 164u16.to_le_bytes().to_vec();
+        format.extend(5u16.to_le_bytes());
+        format.push(0);
+        format.extend(b"0.0%;");
+        let name: Vec<u16> = "Bảng".encode_utf16().collect();
+        let mut globals = bof(0x0600);
+        globals.extend(record(0x041E, &format));
+        globals.extend(xf(0)); // 0: General
+        globals.extend(xf(164)); // 1: custom percent
+        globals.extend(xf(9)); // 2: built-in 0%
+                               // The sheet's BOF follows this BOUNDSHEET record and the EOF.
+        let sheet_at = globals.len() + (4 + 8 + name.len() * 2) + 4;
+        let mut sheet_record = (sheet_at as u32).to_le_bytes().to_vec();
+        sheet_record.extend([0, 0, name.len() as u8, 1]);
+        sheet_record.extend(name.iter().flat_map(|u| u.to_le_bytes()));
+        globals.extend(record(0x0085, &sheet_record));
+        globals.extend(record(0x000A, &[]));
+        let mut stream = globals;
+        stream.extend(bof(0x0600));
+        let mut row = 7u16.to_le_bytes().to_vec();
+        row.extend([0; 10]);
+        row.extend(0x20u16.to_le_bytes());
+        row.extend([0; 2]);
+        stream.extend(record(0x0208, &row));
+        let mut colinfo = 3u16.to_le_bytes().to_vec();
+        colinfo.extend(4u16.to_le_bytes());
+        colinfo.extend([0; 4]);
+        colinfo.extend(1u16.to_le_bytes());
+        colinfo.extend([0; 2]);
+        stream.extend(record(0x007D, &colinfo));
+        stream.extend(cell(0x0203, 4, 3, 1));
+        stream.extend(cell(0x027E, 5, 3, 2));
+        stream.extend(cell(0x0203, 6, 3, 0));
+        stream.extend(record(0x000A, &[]));
+        let shapes = scan_biff(&stream, &Limits::default()).unwrap();
+        let shape = &shapes["Bảng"];
+        assert_eq!(shape.percent, vec![(4, 3), (5, 3)]);
+        assert_eq!(shape.hidden_rows, vec![(7, 7)]);
+        assert_eq!(shape.hidden_cols, vec![(3, 4)]);
     }
 
     #[test]

@@ -65,8 +65,8 @@ impl Row {
 pub struct Sheet {
     pub name: String,
     pub rows: Vec<Row>,
-    /// Rows and columns hidden in Excel (known for .xlsx; .xls and .ods
-    /// sheets read as if all were shown).
+    /// Rows and columns hidden in Excel or LibreOffice (.xlsx from the sheet
+    /// XML; .xls and .ods from the walk in `guard`).
     pub hidden: xlsx::Hidden,
 }
 
@@ -109,7 +109,8 @@ pub struct LegacyText {
 /// The reader behind a [`Book`].
 enum Inner {
     Xlsx(xlsx::XlsxBook),
-    Calamine(Box<Sheets<Cursor<Vec<u8>>>>),
+    /// .xls and .ods, with what calamine leaves out of their sheets.
+    Calamine(Box<Sheets<Cursor<Vec<u8>>>>, guard::Shapes),
 }
 
 /// An opened workbook whose sheets are read on demand.
@@ -139,19 +140,25 @@ pub fn open(bytes: Vec<u8>, limits: &Limits) -> Result<Book, ReadFailure> {
                 if info.ods_encrypted {
                     return Err(ReadFailure::Encrypted);
                 }
-                guard::check_ods_cells(&bytes, limits)?;
-                Inner::Calamine(Box::new(Sheets::Ods(
-                    calamine::open_workbook_from_rs::<Ods<_>, _>(Cursor::new(bytes)).map_err(ods_failure)?,
-                )))
+                let shapes = guard::check_ods_cells(&bytes, limits)?;
+                Inner::Calamine(
+                    Box::new(Sheets::Ods(
+                        calamine::open_workbook_from_rs::<Ods<_>, _>(Cursor::new(bytes)).map_err(ods_failure)?,
+                    )),
+                    shapes,
+                )
             } else {
                 Inner::Xlsx(xlsx::XlsxBook::open(bytes, limits)?)
             }
         }
         Format::Cfb => match guard::check_cfb(&bytes, limits)? {
             guard::CfbKind::EncryptedOoxml => return Err(ReadFailure::Encrypted),
-            guard::CfbKind::Xls => Inner::Calamine(Box::new(Sheets::Xls(
-                calamine::open_workbook_from_rs::<Xls<_>, _>(Cursor::new(bytes)).map_err(xls_failure)?,
-            ))),
+            guard::CfbKind::Xls(shapes) => Inner::Calamine(
+                Box::new(Sheets::Xls(
+                    calamine::open_workbook_from_rs::<Xls<_>, _>(Cursor::new(bytes)).map_err(xls_failure)?,
+                )),
+                shapes,
+            ),
         },
         Format::Other => {
             return Err(ReadFailure::Unreadable(
@@ -201,7 +208,7 @@ impl Book {
     pub fn sheet_names(&self) -> Vec<(String, bool)> {
         match &self.inner {
             Inner::Xlsx(book) => book.sheet_names(),
-            Inner::Calamine(sheets) => sheets
+            Inner::Calamine(sheets, _) => sheets
                 .sheets_metadata()
                 .iter()
                 .map(|s| (s.name.clone(), s.visible == calamine::SheetVisible::Visible))
@@ -231,7 +238,10 @@ impl Book {
                 fonts = legacy_fonts;
                 hidden = hid;
             }
-            Inner::Calamine(other) => {
+            Inner::Calamine(other, shapes) => {
+                let mut shape = shapes.get(name).cloned().unwrap_or_default();
+                shape.percent.sort_unstable();
+                shape.empty_results.sort_unstable();
                 let range = other.worksheet_range(name).map_err(|e| broken(&e))?;
                 let formulas = other.worksheet_formula(name).ok();
                 for (row, col, value) in range.used_cells() {
@@ -243,13 +253,17 @@ impl Book {
                         .as_ref()
                         .and_then(|f| f.get_value((r, c)))
                         .is_some_and(|f| !f.is_empty());
+                    let empty_result = |r: u32, c: u32| shape.empty_results.binary_search(&(r, c)).is_ok();
                     let cell = match (cell_from_data(value), has_formula) {
+                        (Cell::Empty, true) if empty_result(r, c) => Cell::Empty,
                         (Cell::Empty, true) => Cell::NoCachedValue,
                         // A formula whose saved result is the empty string
                         // (`=IF(E9="","",E9*0,5)`) is a blank cell.
                         (Cell::Text(t), true) if t.is_empty() => Cell::Empty,
                         // .ods keeps a formula's error result as its text.
                         (Cell::Text(t), true) if is_error_text(&t) => Cell::Error(t),
+                        // A number shown through a percent format.
+                        (Cell::Number(n), _) if shape.percent.binary_search(&(r, c)).is_ok() => Cell::Percent(n),
                         (cell, _) => cell,
                     };
                     if cell != Cell::Empty {
@@ -265,7 +279,10 @@ impl Book {
                     if let Some((r0, c0)) = f.start() {
                         for (row, col, text) in f.used_cells() {
                             let (r, c) = (r0 + row as u32, c0 + col as u32);
-                            if !text.is_empty() && range.get_value((r, c)).is_none_or(|v| *v == Data::Empty) {
+                            if !text.is_empty()
+                                && range.get_value((r, c)).is_none_or(|v| *v == Data::Empty)
+                                && shape.empty_results.binary_search(&(r, c)).is_err()
+                            {
                                 if cells.len() as u64 >= max_cells {
                                     return Err(too_many());
                                 }
@@ -274,6 +291,14 @@ impl Book {
                         }
                     }
                 }
+                hidden.cols = shape.hidden_cols;
+                hidden.rows = cells
+                    .iter()
+                    .map(|(r, _, _)| *r)
+                    .filter(|r| shape.hidden_rows.iter().any(|&(lo, hi)| (lo..=hi).contains(r)))
+                    .collect();
+                hidden.rows.sort_unstable();
+                hidden.rows.dedup();
             }
         }
         // Cells come in document order, nearly always sorted already.

@@ -453,7 +453,7 @@ pub enum NumberShape {
 
 /// Built-in formats by id: 9 and 10 are `0%` and `0.00%`; dates and times
 /// as calamine counts them (so both readers agree on which cells are dates).
-fn builtin_shape(id: u32) -> NumberShape {
+pub(crate) fn builtin_shape(id: u32) -> NumberShape {
     match id {
         9 | 10 => NumberShape::Percent,
         14..=22 | 45..=47 | 27..=36 | 50..=58 => NumberShape::Date,
@@ -464,7 +464,7 @@ fn builtin_shape(id: u32) -> NumberShape {
 /// A custom format's shape, by the first section, ignoring quoted text,
 /// escaped characters and brackets (calamine's rule for dates, so both
 /// readers agree; a `%` outside quotes makes a percentage).
-fn custom_shape(format: &str) -> NumberShape {
+pub(crate) fn custom_shape(format: &str) -> NumberShape {
     let (mut escaped, mut quoted, mut brackets, mut ampm) = (false, false, 0u8, false);
     let mut prev = ' ';
     let mut hms = false;

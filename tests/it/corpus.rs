@@ -1,14 +1,17 @@
 //! The corpus of members' own workbooks (tests/fixtures/corpus, built by
-//! make_corpus.py, none from `thidua forms`): every file's status, unit,
-//! self total and issues (code, sheet, cell), asserted as one table against
-//! the hand-computed expected.tsv; `check --json` and `run` agree on it.
+//! make_corpus.py, none from `thidua forms`, some passed through
+//! LibreOffice as .ods, .xls or a re-saved .xlsx): every file's status,
+//! unit, self total, issues (code, sheet, cell) and where it was read from,
+//! asserted as one table against the hand-computed expected.tsv; `check
+//! --json` and `run` agree on it, and `Nộp bài` shows where each was read.
 
 use std::path::Path;
 
 use crate::common::Folder;
 
-/// One row of the table: file, status, unit, self total, sorted issues.
-type Row = (String, String, String, String, Vec<String>);
+/// One row of the table: file, status, unit, self total, sorted issues,
+/// where it was read (`sheet!self[/final]@header row`).
+type Row = (String, String, String, String, Vec<String>, String);
 
 fn expected(dir: &Path) -> Vec<Row> {
     let text = std::fs::read_to_string(dir.join("expected.tsv")).unwrap();
@@ -26,6 +29,7 @@ fn expected(dir: &Path) -> Vec<Row> {
                 f[3].to_string(),
                 f[4].to_string(),
                 issues,
+                f.get(6).unwrap_or(&"").to_string(),
             )
         })
         .collect();
@@ -76,7 +80,17 @@ fn actual(json: &serde_json::Value) -> Vec<Row> {
             } else {
                 String::new()
             };
-            (name, status, unit, total, issues)
+            let table = match (&input["table"], status == "accepted") {
+                (t, true) if t.is_object() => format!(
+                    "{}!{}{}@{}",
+                    text(&t["sheet"]),
+                    text(&t["self"]),
+                    t["final"].as_str().map(|f| format!("/{f}")).unwrap_or_default(),
+                    t["header_row"]
+                ),
+                _ => String::new(),
+            };
+            (name, status, unit, total, issues, table)
         })
         .collect();
     rows.sort();
@@ -90,10 +104,16 @@ fn members_own_workbooks_are_read_as_a_careful_secretary_reads_them() {
     let nop = folder.dir.join("nop");
     std::fs::remove_dir_all(&nop).unwrap();
     std::fs::create_dir_all(&nop).unwrap();
+    // The corpus's registry: the sample's units and a bloc of districts.
+    std::fs::copy(corpus.join("don-vi.xlsx"), folder.dir.join("don-vi.xlsx")).unwrap();
     for entry in std::fs::read_dir(&corpus).unwrap() {
         let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "xlsx") {
-            std::fs::copy(&path, nop.join(path.file_name().unwrap())).unwrap();
+        let name = path.file_name().unwrap();
+        if !["don-vi.xlsx", "expected.tsv", "make_corpus.py"]
+            .iter()
+            .any(|n| name == *n)
+        {
+            std::fs::copy(&path, nop.join(name)).unwrap();
         }
     }
     let want = expected(&corpus);
@@ -103,15 +123,43 @@ fn members_own_workbooks_are_read_as_a_careful_secretary_reads_them() {
     let got = actual(&checked);
     let show = |rows: &[Row]| {
         rows.iter()
-            .map(|r| format!("{}\t{}\t{}\t{}\t{}", r.0, r.1, r.2, r.3, r.4.join(";")))
+            .map(|r| format!("{}\t{}\t{}\t{}\t{}\t{}", r.0, r.1, r.2, r.3, r.4.join(";"), r.5))
             .collect::<Vec<_>>()
             .join("\n")
     };
     assert_eq!(show(&got), show(&want));
     folder.run("run", &["-q"]);
-    assert_eq!(
-        show(&actual(&folder.json())),
-        show(&want),
-        "run and check --json differ"
-    );
+    let json = folder.json();
+    assert_eq!(show(&actual(&json)), show(&want), "run and check --json differ");
+
+    // Nộp bài: the table each accepted file was read from, as the
+    // secretary sees it.
+    let rows = folder.sheet("out/tong-hop.xlsx", "Nộp bài");
+    let col = |title: &str| rows[0].iter().position(|c| *c == title).unwrap();
+    let (file_col, read_col) = (col("Tệp"), col("Bảng đã đọc"));
+    let mut shown = 0;
+    for input in json["inputs"].as_array().unwrap() {
+        let row = rows
+            .iter()
+            .find(|r| r[file_col] == input["file"].as_str().unwrap())
+            .unwrap_or_else(|| panic!("{input} not in Nộp bài"));
+        let t = &input["table"];
+        shown += usize::from(input["status"] == "accepted" && t.is_object());
+        let want = if t.is_object() {
+            format!(
+                "Sheet \"{}\", tiêu đề dòng {}, tự chấm cột {}{}",
+                t["sheet"].as_str().unwrap(),
+                t["header_row"],
+                t["self"].as_str().unwrap(),
+                t["final"]
+                    .as_str()
+                    .map(|f| format!(", thẩm định cột {f}"))
+                    .unwrap_or_default()
+            )
+        } else {
+            String::new()
+        };
+        assert_eq!(row[read_col].to_string(), want, "{}", input["file"]);
+    }
+    assert_eq!(shown, want.iter().filter(|r| r.1 == "accepted").count());
 }

@@ -512,6 +512,13 @@ fn formulas_without_cached_values_are_never_zero() {
     assert_eq!(s.cell(0, 0), Some(&Cell::NoCachedValue));
     assert_eq!(s.cell(0, 1), Some(&Cell::Error("#DIV/0!".into())));
     assert_eq!(s.cell(0, 2), Some(&Cell::Number(3.0)));
+    // LibreOffice's own form of an empty-string result: no value type
+    // around an empty paragraph. A blank, as LibreOffice shows it.
+    let rows = r#"<table:table-row><table:table-cell table:formula="of:=IF([.B1]=&quot;&quot;;&quot;&quot;;[.B1]*0.5)"><text:p/></table:table-cell><table:table-cell/><table:table-cell table:formula="of:=1+1"/></table:table-row>"#;
+    let mut book = open(ods(rows), &limits).unwrap();
+    let s = book.sheet("Sheet1").unwrap();
+    assert_eq!(s.cell(0, 0), None);
+    assert_eq!(s.cell(0, 2), Some(&Cell::NoCachedValue));
 }
 
 #[test]
