@@ -292,10 +292,16 @@ impl Book {
                     }
                 }
                 hidden.cols = shape.hidden_cols;
+                // The rows with values that fall in a hidden range: one
+                // binary search per cell over the merged ranges.
+                let ranges = merged(shape.hidden_rows);
                 hidden.rows = cells
                     .iter()
                     .map(|(r, _, _)| *r)
-                    .filter(|r| shape.hidden_rows.iter().any(|&(lo, hi)| (lo..=hi).contains(r)))
+                    .filter(|&r| {
+                        let i = ranges.partition_point(|&(lo, _)| lo <= r);
+                        i > 0 && r <= ranges[i - 1].1
+                    })
                     .collect();
                 hidden.rows.sort_unstable();
                 hidden.rows.dedup();
@@ -432,6 +438,19 @@ pub(crate) fn into_rows(cells: Vec<(u32, u32, Cell)>) -> Vec<Row> {
     rows
 }
 
+/// Inclusive ranges sorted and joined where they overlap or touch.
+fn merged(mut ranges: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
+    ranges.sort_unstable();
+    let mut out: Vec<(u32, u32)> = Vec::with_capacity(ranges.len());
+    for (lo, hi) in ranges {
+        match out.last_mut() {
+            Some(last) if lo <= last.1.saturating_add(1) => last.1 = last.1.max(hi),
+            _ => out.push((lo, hi)),
+        }
+    }
+    out
+}
+
 fn cell_from_data(value: &Data) -> Cell {
     match value {
         Data::Int(i) => Cell::Number(*i as f64),
@@ -473,5 +492,20 @@ impl std::fmt::Display for ReadFailure {
             ReadFailure::Encrypted => write!(f, "tệp được đặt mật khẩu"),
             ReadFailure::TooLarge(why) => write!(f, "tệp quá lớn: {why}"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::merged;
+
+    #[test]
+    fn hidden_ranges_are_merged_where_they_overlap_or_touch() {
+        assert_eq!(
+            merged(vec![(7, 9), (1, 2), (3, 3), (8, 12), (20, 20)]),
+            vec![(1, 3), (7, 12), (20, 20)]
+        );
+        assert_eq!(merged(vec![(0, u32::MAX), (5, 6)]), vec![(0, u32::MAX)]);
+        assert_eq!(merged(Vec::new()), Vec::new());
     }
 }
