@@ -109,7 +109,9 @@ pub(super) fn locate_table(
             })
             .collect()
     };
-    let header_cell = |col: u32| (found.first_header_row, col);
+    // A column is pointed at by its title in the last header row: under a
+    // two-row `Điểm tự chấm | Năm 2025 · Năm 2026`, the `Năm 2026` cell.
+    let header_cell = |col: u32| (found.header_row, col);
     let ambiguous = |what: &str, left: &[ScoreColumn]| {
         let list: Vec<String> = left.iter().map(|c| describe_column(&sheet, &found, c)).collect();
         Issue::new(
@@ -123,7 +125,7 @@ pub(super) fn locate_table(
         )
         .file(file)
         .sheet(&sheet.name)
-        .at(found.first_header_row, left[0].col)
+        .at(found.header_row, left[0].col)
     };
     let (self_col, self_aside) = match decide(column_candidates(&found.self_columns)) {
         Decision::Chosen { item, aside } => (item, aside),
@@ -194,7 +196,7 @@ pub(super) fn locate_table(
             )
             .file(file)
             .sheet(&sheet.name)
-            .at(found.first_header_row, chosen.map(|c| c.col).unwrap_or(aside[0].0.col)),
+            .at(found.header_row, chosen.map(|c| c.col).unwrap_or(aside[0].0.col)),
         );
     }
     let table = found.table(&sheet, self_col.col, appraisal_col.map(|c| c.col));

@@ -143,14 +143,21 @@ struct Marks {
 
 impl Marks {
     fn new(f: &Formats) -> Marks {
-        let error = |fmt: &Format| fmt.clone().set_background_color("#FFC7CE").set_font_color("#9C0006");
-        let warning = |fmt: &Format| fmt.clone().set_background_color("#FFEB9C").set_font_color("#9C5700");
         Marks {
-            error: error(&f.wrap),
-            warning: warning(&f.wrap),
-            error_score: error(&f.score),
-            warning_score: warning(&f.score),
+            error: Marks::mark(&f.wrap, Severity::Error),
+            warning: Marks::mark(&f.wrap, Severity::Warning),
+            error_score: Marks::mark(&f.score, Severity::Error),
+            warning_score: Marks::mark(&f.score, Severity::Warning),
             message: f.wrap.clone().set_font_color("#9C0006").set_italic(),
+        }
+    }
+
+    /// `format` in the colours of a problem: red for an error, yellow for a
+    /// warning.
+    fn mark(format: &Format, severity: Severity) -> Format {
+        match severity {
+            Severity::Error => format.clone().set_background_color("#FFC7CE").set_font_color("#9C0006"),
+            Severity::Warning => format.clone().set_background_color("#FFEB9C").set_font_color("#9C5700"),
         }
     }
 }
@@ -326,8 +333,17 @@ fn layout_sheet(ws: &mut Worksheet, input: &FeedbackInput, table: &Table, f: &Fo
     titles.extend(cols.content.map(|c| (c, "Nội dung")));
     titles.extend(cols.max.map(|c| (c, "Điểm tối đa (theo bảng tiêu chí)")));
     titles.extend(cols.appraisal.map(|c| (c, "Điểm thẩm định")));
+    let mut written: Vec<(u32, u16)> = Vec::new();
     for (col, title) in &titles {
-        ws.write_string_with_format(header, *col as u16, *title, &f.header)?;
+        // A column title can carry an issue (`table.choice` names the
+        // column read at its title): marked, never blanked.
+        let at = (header, *col as u16);
+        let format = match by_cell.get(&at) {
+            Some((severity, _)) => Marks::mark(&f.header, *severity),
+            None => f.header.clone(),
+        };
+        ws.write_string_with_format(header, at.1, *title, &format)?;
+        written.push(at);
         let width = match *title {
             "Nội dung" => CONTENT_WIDTH,
             "Mã" => 8.0,
@@ -347,7 +363,6 @@ fn layout_sheet(ws: &mut Worksheet, input: &FeedbackInput, table: &Table, f: &Fo
             None => normal.clone(),
         }
     };
-    let mut written: Vec<(u32, u16)> = Vec::new();
     let max_of = |code: &str| input.framework.and_then(|fw| fw.find(code).map(|i| fw.criteria[i].max));
     for (k, row) in table.rows.iter().chain(table.totals.iter()).enumerate() {
         let is_total = k >= table.rows.len();

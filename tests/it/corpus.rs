@@ -7,6 +7,8 @@
 
 use std::path::Path;
 
+use calamine::Reader;
+
 use crate::common::Folder;
 
 /// One row of the table: file, status, unit, self total, sorted issues,
@@ -162,4 +164,49 @@ fn members_own_workbooks_are_read_as_a_careful_secretary_reads_them() {
         assert_eq!(row[read_col].to_string(), want, "{}", input["file"]);
     }
     assert_eq!(shown, want.iter().filter(|r| r.1 == "accepted").count());
+
+    // phan-hoi/: every issue of a file in its feedback workbook with its
+    // sheet and cell; where the table is re-laid, the cell still shows what
+    // the member sees there (a score as Excel shows it, a column's title).
+    let mut with_feedback = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(folder.dir.join("out/phan-hoi")).unwrap() {
+        let path = entry.unwrap().path();
+        let list = crate::common::sheet_rows(&path, "Cần sửa");
+        let file = list[2][1].to_string();
+        let mut book = calamine::open_workbook_auto(&path).unwrap();
+        let sheets = book.sheet_names();
+        let issues = json["issues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["file"] == file.as_str());
+        for issue in issues {
+            let field = |k: &str| issue[k].as_str().unwrap_or("").to_string();
+            let (code, sheet, cell) = (field("code"), field("sheet"), field("cell"));
+            assert!(
+                list.iter().any(|r| r.len() > 5
+                    && r[2] == code.as_str()
+                    && r[3].to_string() == sheet
+                    && r[4].to_string() == cell
+                    && r[5] == issue["message"].as_str().unwrap()),
+                "{file}: {code} at {sheet}!{cell} not listed"
+            );
+            if cell.is_empty() || !sheets.contains(&sheet) || !(code.starts_with("score.") || code == "table.choice") {
+                continue;
+            }
+            let (row, col) = crate::common::parse_a1(&cell).unwrap();
+            let range = book.worksheet_range(&sheet).unwrap();
+            let shown = range
+                .get_value((row, col as u32))
+                .map(|v| v.to_string())
+                .unwrap_or_default();
+            assert!(!shown.is_empty(), "{file}: {code} at {sheet}!{cell} shows nothing");
+        }
+        with_feedback.insert(file);
+    }
+    for input in json["inputs"].as_array().unwrap() {
+        let file = input["file"].as_str().unwrap();
+        let has_issues = json["issues"].as_array().unwrap().iter().any(|i| i["file"] == file);
+        assert_eq!(with_feedback.contains(file), has_issues, "{file}");
+    }
 }
