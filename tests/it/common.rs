@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests: run the real binary on
 //! temporary working folders and read its outputs back.
 
+use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -167,4 +168,35 @@ pub fn parse_a1(cell: &str) -> Option<(u32, u16)> {
         return None;
     }
     Some((row - 1, (col - 1) as u16))
+}
+
+/// A zip's parts, in order (`None` when it is not a zip).
+pub fn unzip(bytes: &[u8]) -> Option<Vec<(String, Vec<u8>)>> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    (0..zip.len())
+        .map(|i| {
+            let mut part = zip.by_index(i).ok()?;
+            let mut data = Vec::new();
+            part.read_to_end(&mut data).ok()?;
+            Some((part.name().to_string(), data))
+        })
+        .collect()
+}
+
+/// A zip of `parts`, the first stored (as .ods wants its mimetype), the
+/// rest deflated.
+pub fn rezip(parts: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for (i, (name, data)) in parts.iter().enumerate() {
+        // The first part stored, as ODS wants its mimetype.
+        let method = if i == 0 {
+            zip::CompressionMethod::Stored
+        } else {
+            zip::CompressionMethod::Deflated
+        };
+        let options = zip::write::SimpleFileOptions::default().compression_method(method);
+        w.start_file(name.as_str(), options).unwrap();
+        w.write_all(data).unwrap();
+    }
+    w.finish().unwrap().into_inner()
 }

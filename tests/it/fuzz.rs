@@ -14,11 +14,11 @@
 //! A case that fails is shrunk by proptest and printed; it becomes a
 //! regression test below, named after the bug.
 
-use std::io::{Cursor, Read, Write};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
+use crate::common::{rezip, unzip};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::Config;
@@ -209,35 +209,6 @@ fn apply(bytes: &mut Vec<u8>, edit: &Edit) {
             bytes.splice(p..p, XML_TOKENS[*t].bytes());
         }
     }
-}
-
-/// The zip's parts, in order.
-fn unzip(bytes: &[u8]) -> Option<Vec<(String, Vec<u8>)>> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
-    (0..zip.len())
-        .map(|i| {
-            let mut part = zip.by_index(i).ok()?;
-            let mut data = Vec::new();
-            part.read_to_end(&mut data).ok()?;
-            Some((part.name().to_string(), data))
-        })
-        .collect()
-}
-
-fn rezip(parts: &[(String, Vec<u8>)]) -> Vec<u8> {
-    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    for (i, (name, data)) in parts.iter().enumerate() {
-        // The first part stored, as ODS wants its mimetype.
-        let method = if i == 0 {
-            zip::CompressionMethod::Stored
-        } else {
-            zip::CompressionMethod::Deflated
-        };
-        let options = zip::write::SimpleFileOptions::default().compression_method(method);
-        w.start_file(name.as_str(), options).unwrap();
-        w.write_all(data).unwrap();
-    }
-    w.finish().unwrap().into_inner()
 }
 
 /// A damaged workbook: `part` picks the zip part to damage (raw bytes when

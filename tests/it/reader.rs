@@ -706,3 +706,85 @@ fn with_part(bytes: Vec<u8>, name: &str, content: &str, styles: bool) -> Vec<u8>
     zip.write_all(content.as_bytes()).unwrap();
     zip.finish().unwrap().into_inner()
 }
+
+/// A member copied the form's sheet to try other scores and left the copy
+/// first in the workbook: both name the year, both are visible; the form's
+/// own sheet (named by its metadata) is read, the copy set aside, and
+/// `table.choice` says so at the score column's title, Tự chấm điểm!D6.
+#[test]
+fn the_forms_own_sheet_is_read_over_a_copy() {
+    use thidua::write::forms::{form_workbook, FormSpec};
+    let folder = Folder::sample();
+    let framework = thidua::sample::framework();
+    let registry = thidua::sample::registry();
+    let (bloc, unit) = (&registry.blocs[0], &registry.blocs[0].units[1]);
+    let filled = thidua::sample::scores(&framework, &unit.code, thidua::sample::strength(1), 2026);
+    let spec = FormSpec {
+        bloc: &bloc.name,
+        unit_code: &unit.code,
+        unit_name: &unit.name,
+        year: 2026,
+        date: thidua::calendar::Date {
+            year: 2026,
+            month: 12,
+            day: 1,
+        },
+        framework: &framework,
+        filled: Some(&filled),
+    };
+    let mut parts = unzip(&form_workbook(&spec).unwrap()).unwrap();
+    let mut edit = |name: &str, from: &str, to: &str| {
+        let part = parts.iter_mut().find(|(n, _)| n == name).unwrap();
+        let text = String::from_utf8(part.1.clone()).unwrap();
+        assert!(text.contains(from), "{name}");
+        part.1 = text.replacen(from, to, 1).into_bytes();
+    };
+    edit(
+        "xl/workbook.xml",
+        "<sheets>",
+        r#"<sheets><sheet name="Tự chấm điểm (2)" sheetId="9" r:id="rId99"/>"#,
+    );
+    edit(
+        "xl/_rels/workbook.xml.rels",
+        "</Relationships>",
+        r#"<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet9.xml"/></Relationships>"#,
+    );
+    edit(
+        "[Content_Types].xml",
+        "</Types>",
+        r#"<Override PartName="/xl/worksheets/sheet9.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#,
+    );
+    let copy = parts
+        .iter()
+        .find(|(n, _)| n == "xl/worksheets/sheet1.xml")
+        .unwrap()
+        .1
+        .clone();
+    parts.push(("xl/worksheets/sheet9.xml".into(), copy));
+    let nop = folder.dir.join("nop");
+    std::fs::remove_dir_all(&nop).unwrap();
+    std::fs::create_dir_all(&nop).unwrap();
+    std::fs::write(nop.join("ban-sao-sheet.xlsx"), rezip(&parts)).unwrap();
+
+    let out = folder.run("check", &["--json"]);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let input = &json["inputs"][0];
+    assert_eq!(input["status"], "accepted", "{json}");
+    assert_eq!(input["unit"], unit.code.as_str());
+    assert_eq!(input["table"]["sheet"], "Tự chấm điểm");
+    assert_eq!(input["table"]["self"], "D");
+    let choices: Vec<&Value> = json["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["code"] == "table.choice")
+        .collect();
+    assert_eq!(choices.len(), 1, "{json}");
+    assert_eq!(choices[0]["sheet"], "Tự chấm điểm");
+    assert_eq!(choices[0]["cell"], "D6");
+    let message = choices[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("Tự chấm điểm (2)") && message.contains("không phải sheet của biểu mẫu"),
+        "{message}"
+    );
+}
