@@ -96,16 +96,21 @@ fn fixture_folder() -> (tempfile::TempDir, PathBuf) {
 
 /// A form of `thidua forms` for Sở Tài chính, made for another year.
 fn old_form() -> Vec<u8> {
+    filled_form(thidua::sample::ECONOMIC_BLOC, "KT01", "Sở Tài chính", 1999)
+}
+
+/// A filled form of `thidua forms` for one unit and year.
+fn filled_form(bloc: &str, unit_code: &str, unit_name: &str, year: i32) -> Vec<u8> {
     use thidua::write::forms::{form_workbook, FormSpec};
     let framework = thidua::sample::framework();
-    let scores = thidua::sample::scores(&framework, "KT01", thidua::sample::strength(0), 1999);
+    let scores = thidua::sample::scores(&framework, unit_code, thidua::sample::strength(0), year);
     form_workbook(&FormSpec {
-        bloc: thidua::sample::ECONOMIC_BLOC,
-        unit_code: "KT01",
-        unit_name: "Sở Tài chính",
-        year: 1999,
+        bloc,
+        unit_code,
+        unit_name,
+        year,
         date: thidua::calendar::Date {
-            year: 1999,
+            year,
             month: 12,
             day: 1,
         },
@@ -713,26 +718,10 @@ fn with_part(bytes: Vec<u8>, name: &str, content: &str, styles: bool) -> Vec<u8>
 /// `table.choice` says so at the score column's title, Tự chấm điểm!D6.
 #[test]
 fn the_forms_own_sheet_is_read_over_a_copy() {
-    use thidua::write::forms::{form_workbook, FormSpec};
     let folder = Folder::sample();
-    let framework = thidua::sample::framework();
     let registry = thidua::sample::registry();
     let (bloc, unit) = (&registry.blocs[0], &registry.blocs[0].units[1]);
-    let filled = thidua::sample::scores(&framework, &unit.code, thidua::sample::strength(1), 2026);
-    let spec = FormSpec {
-        bloc: &bloc.name,
-        unit_code: &unit.code,
-        unit_name: &unit.name,
-        year: 2026,
-        date: thidua::calendar::Date {
-            year: 2026,
-            month: 12,
-            day: 1,
-        },
-        framework: &framework,
-        filled: Some(&filled),
-    };
-    let mut parts = unzip(&form_workbook(&spec).unwrap()).unwrap();
+    let mut parts = unzip(&filled_form(&bloc.name, &unit.code, &unit.name, 2026)).unwrap();
     let mut edit = |name: &str, from: &str, to: &str| {
         let part = parts.iter_mut().find(|(n, _)| n == name).unwrap();
         let text = String::from_utf8(part.1.clone()).unwrap();
