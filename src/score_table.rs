@@ -106,6 +106,10 @@ pub struct Table {
     /// Total and subtotal rows (`Tổng cộng`, `Cộng mục I`, `Tổng điểm
     /// chuẩn (I+II+III)`), wherever they stand, in sheet order.
     pub totals: Vec<TableRow>,
+    /// The text of the title rows above the header (letterhead, `Đơn vị:
+    /// …`, `BẢNG TỰ CHẤM ĐIỂM CỦA …`) by (row, column): where a unit is
+    /// named, shown again in the feedback workbook.
+    pub titles: Vec<(u32, u32, String)>,
 }
 
 #[cfg(test)]

@@ -511,6 +511,17 @@ impl Found {
             },
             rows,
             totals,
+            titles: sheet
+                .rows
+                .iter()
+                .take_while(|r| r.index < self.first_header_row)
+                .flat_map(|r| {
+                    r.cells.iter().filter_map(|(c, cell)| match cell {
+                        Cell::Text(t) => Some((r.index, *c, t.clone())),
+                        _ => None,
+                    })
+                })
+                .collect(),
         }
     }
 }

@@ -140,12 +140,14 @@ pub fn validate(file: &str, mut book: Book, ctx: &Expected) -> Validated {
     let unit = match identify_unit(file, &sheet, &table, meta.as_ref(), ctx) {
         Ok(unit) => unit,
         Err(issue) => {
+            // The table was found: the feedback workbook still lays it out,
+            // with the cell that names the unit marked.
             issues.push(*issue);
             return Validated {
                 unit: None,
                 card: None,
                 issues,
-                table: None,
+                table: Some(table),
                 source: None,
             };
         }
@@ -239,6 +241,7 @@ mod tests {
             },
             rows,
             totals: Vec::new(),
+            titles: Vec::new(),
         }
     }
 

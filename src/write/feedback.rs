@@ -351,6 +351,24 @@ fn layout_sheet(ws: &mut Worksheet, input: &FeedbackInput, table: &Table, f: &Fo
         };
         ws.set_column_width(*col as u16, width)?;
     }
+    // The title rows above the table as the member wrote them (the
+    // letterhead, the line that names the unit), marked where an issue
+    // points at them.
+    let plain = Format::new()
+        .set_font_name(crate::write::xlsx_kit::FONT)
+        .set_font_size(11);
+    for (r, c, text) in &table.titles {
+        let Some(col) = u16::try_from(*c).ok().filter(|&c| c < 16_384) else {
+            continue;
+        };
+        let at = (*r, col);
+        let format = match by_cell.get(&at) {
+            Some((severity, _)) => Marks::mark(&plain, *severity),
+            None => plain.clone(),
+        };
+        ws.write_string_with_format(*r, col, text, &format)?;
+        written.push(at);
+    }
     ws.write_string_with_format(header, message_col, "Vấn đề cần sửa", &f.header)?;
     ws.set_row_height(header, 33)?;
     ws.set_column_width(message_col, MESSAGE_WIDTH)?;

@@ -167,8 +167,10 @@ fn members_own_workbooks_are_read_as_a_careful_secretary_reads_them() {
 
     // phan-hoi/: every issue of a file in its feedback workbook with its
     // sheet and cell; where the table is re-laid, the cell still shows what
-    // the member sees there (a score as Excel shows it, a column's title).
+    // the member sees there (a score as Excel shows it, a column's title,
+    // the title line that names the unit).
     let mut with_feedback = std::collections::BTreeSet::new();
+    let mut cells_seen = 0;
     for entry in std::fs::read_dir(folder.dir.join("out/phan-hoi")).unwrap() {
         let path = entry.unwrap().path();
         let list = crate::common::sheet_rows(&path, "Cần sửa");
@@ -191,7 +193,7 @@ fn members_own_workbooks_are_read_as_a_careful_secretary_reads_them() {
                     && r[5] == issue["message"].as_str().unwrap()),
                 "{file}: {code} at {sheet}!{cell} not listed"
             );
-            if cell.is_empty() || !sheets.contains(&sheet) || !(code.starts_with("score.") || code == "table.choice") {
+            if cell.is_empty() || !sheets.contains(&sheet) {
                 continue;
             }
             let (row, col) = crate::common::parse_a1(&cell).unwrap();
@@ -201,9 +203,18 @@ fn members_own_workbooks_are_read_as_a_careful_secretary_reads_them() {
                 .map(|v| v.to_string())
                 .unwrap_or_default();
             assert!(!shown.is_empty(), "{file}: {code} at {sheet}!{cell} shows nothing");
+            cells_seen += 1;
         }
         with_feedback.insert(file);
     }
+    // Every issue at a cell is seen there, except a refused file's (no table
+    // to lay out).
+    let at_cells = want
+        .iter()
+        .flat_map(|r| &r.4)
+        .filter(|i| !i.ends_with('!') && !i.starts_with("table.ambiguous"))
+        .count();
+    assert_eq!(cells_seen, at_cells);
     for input in json["inputs"].as_array().unwrap() {
         let file = input["file"].as_str().unwrap();
         let has_issues = json["issues"].as_array().unwrap().iter().any(|i| i["file"] == file);
