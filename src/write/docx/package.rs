@@ -67,6 +67,26 @@ impl From<std::io::Error> for PackError {
 const DOCUMENT: &str = "word/document.xml";
 const STYLES: &str = "word/styles.xml";
 
+/// The theme docx-rs leaves out (Word's validator asks for one): the Office
+/// theme with Times New Roman as its heading and body fonts, so text that
+/// falls back to the theme keeps the official document font.
+const THEME: &str = "word/theme/theme1.xml";
+const THEME_XML: &[u8] = include_bytes!("theme1.xml");
+const THEME_TYPE: &str = r#"<Override PartName="/word/theme/theme1.xml" ContentType="application/vnd.openxmlformats-officedocument.theme+xml" />"#;
+const THEME_RELATIONSHIP: &str = r#"<Relationship Id="rIdTheme1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme" Target="theme/theme1.xml" />"#;
+
+/// `xml` with `insert` before the last `before` (unchanged without one).
+fn insert_before(xml: Vec<u8>, before: &str, insert: &str) -> Vec<u8> {
+    let Some(at) = xml.windows(before.len()).rposition(|w| w == before.as_bytes()) else {
+        return xml;
+    };
+    let mut out = Vec::with_capacity(xml.len() + insert.len());
+    out.extend_from_slice(&xml[..at]);
+    out.extend_from_slice(insert.as_bytes());
+    out.extend_from_slice(&xml[at..]);
+    out
+}
+
 /// Packs docx-rs's parts (`docx.build()`) as described in the module docs.
 /// The zip timestamps are `date` at midnight.
 pub fn package(xml: XMLDocx, date: Date) -> Result<Vec<u8>, PackError> {
@@ -77,14 +97,21 @@ pub fn package(xml: XMLDocx, date: Date) -> Result<Vec<u8>, PackError> {
 /// (`XMLDocx::pack`) writes them.
 fn parts(xml: XMLDocx) -> Vec<(Cow<'static, str>, Vec<u8>)> {
     let mut parts: Vec<(Cow<'static, str>, Vec<u8>)> = vec![
-        ("[Content_Types].xml".into(), xml.content_type),
+        (
+            "[Content_Types].xml".into(),
+            insert_before(xml.content_type, "</Types>", THEME_TYPE),
+        ),
         ("_rels/.rels".into(), xml.rels),
         ("docProps/app.xml".into(), xml.doc_props.app),
         ("docProps/core.xml".into(), xml.doc_props.core),
         ("docProps/custom.xml".into(), xml.doc_props.custom),
-        ("word/_rels/document.xml.rels".into(), xml.document_rels),
+        (
+            "word/_rels/document.xml.rels".into(),
+            insert_before(xml.document_rels, "</Relationships>", THEME_RELATIONSHIP),
+        ),
         (DOCUMENT.into(), xml.document),
         (STYLES.into(), xml.styles),
+        (THEME.into(), THEME_XML.to_vec()),
         ("word/settings.xml".into(), xml.settings),
         ("word/fontTable.xml".into(), xml.font_table),
         ("word/comments.xml".into(), xml.comments),
@@ -149,7 +176,8 @@ fn write_parts(parts: Vec<(Cow<'static, str>, Vec<u8>)>, date: Date, cache: bool
     let mut out = ZipWriter::new(Cursor::new(Vec::with_capacity(capacity)));
     let mut next_para_id = 1u32;
     for (name, bytes) in parts {
-        let bytes = if name.ends_with(".xml") || name.ends_with(".rels") {
+        // The theme is DrawingML, fixed: nothing to patch.
+        let bytes = if name != THEME && (name.ends_with(".xml") || name.ends_with(".rels")) {
             patch(&name, bytes, &mut next_para_id)?
         } else {
             bytes
@@ -699,6 +727,28 @@ mod tests {
                 (entry.name().to_string(), bytes, entry.last_modified().unwrap())
             })
             .collect()
+    }
+
+    #[test]
+    fn every_package_has_the_theme_with_its_type_and_relationship() {
+        let date = Date {
+            year: 2026,
+            month: 12,
+            day: 5,
+        };
+        let zip = package(docx_rs::Docx::new().build(), date).unwrap();
+        let entries = entries(&zip);
+        let text = |name: &str| {
+            let (_, bytes, _) = entries.iter().find(|(n, _, _)| n == name).unwrap();
+            String::from_utf8(bytes.clone()).unwrap()
+        };
+        assert_eq!(text(THEME).matches("<a:latin typeface=\"Times New Roman\"").count(), 2);
+        assert_eq!(text("[Content_Types].xml").matches(THEME_TYPE).count(), 1);
+        assert_eq!(
+            text("word/_rels/document.xml.rels").matches(THEME_RELATIONSHIP).count(),
+            1
+        );
+        assert!(text("[Content_Types].xml").ends_with("</Types>"));
     }
 
     fn sample_parts(body: &str, core: &str) -> Vec<(Cow<'static, str>, Vec<u8>)> {
