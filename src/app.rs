@@ -87,6 +87,14 @@ pub fn init(dir: &Path, with_sample: bool, today: Date) -> Result<Vec<PathBuf>, 
 
 /// `thidua forms`: one blank form per registry unit, under `out/bieu-mau/`.
 pub fn forms(ws: &Workspace) -> Result<Vec<PathBuf>, Fatal> {
+    forms_guarded(ws, &crate::held::System)
+}
+
+/// [`forms`], asking `holders` first whether a form it would replace is
+/// open in Excel: then it fails with [`Fatal::Held`] naming the file, before
+/// anything is written.
+pub fn forms_guarded(ws: &Workspace, holders: &dyn crate::held::Holders) -> Result<Vec<PathBuf>, Fatal> {
+    crate::held::refuse_held(&ws.dir, crate::held::form_outputs(&ws.out), holders)?;
     prepare_out(ws)?;
     write_forms(
         &ws.out,
@@ -130,7 +138,7 @@ pub fn run_guarded(
     progress: &dyn Progress,
     holders: &dyn crate::held::Holders,
 ) -> Result<(Outcome, Vec<PathBuf>), Fatal> {
-    crate::held::refuse_held(&ws.dir, &ws.out, holders)?;
+    crate::held::refuse_held(&ws.dir, crate::held::replaceable_outputs(&ws.out), holders)?;
     prepare_out(ws)?;
     let processed = process_with(ws, progress)?;
     let mut written = Vec::new();

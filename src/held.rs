@@ -1,11 +1,11 @@
 //! Outputs held open by another program (README, "Dùng trên Windows").
 //!
 //! On Windows a workbook open in Excel or a document open in Word cannot be
-//! replaced. `run` writes many files; finding the held one only when its turn
-//! comes would leave the outputs half old, half new. So before writing
-//! anything, `run` asks about every output it may replace or remove, and
-//! stops naming the first held one. Linux has no such lock; the question is
-//! a [`Holders`] value so tests can say "this file is open".
+//! replaced. `run` and `forms` write many files; finding the held one only
+//! when its turn comes would leave the outputs half old, half new. So before
+//! writing anything, each asks about every output it may replace or remove,
+//! and stops naming the first held one. Linux has no such lock; the question
+//! is a [`Holders`] value so tests can say "this file is open".
 
 use std::path::{Path, PathBuf};
 
@@ -65,12 +65,7 @@ pub fn replaceable_outputs(out: &Path) -> Vec<PathBuf> {
         let mut files: Vec<PathBuf> = entries
             .flatten()
             .map(|entry| entry.path())
-            .filter(|path| {
-                let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
-                !name.starts_with("~$")
-                    && path.extension().is_some_and(|e| e.eq_ignore_ascii_case(extension))
-                    && path.is_file()
-            })
+            .filter(|path| is_output(path, extension))
             .collect();
         files.sort();
         found.extend(files);
@@ -78,10 +73,32 @@ pub fn replaceable_outputs(out: &Path) -> Vec<PathBuf> {
     found
 }
 
-/// Fails with [`Fatal::Held`] naming the first output under `out` that
-/// `holders` says is held, shown relative to the working folder `dir`.
-pub fn refuse_held(dir: &Path, out: &Path, holders: &dyn Holders) -> Result<(), Fatal> {
-    match replaceable_outputs(out).into_iter().find(|path| holders.is_held(path)) {
+/// The existing forms under `out/bieu-mau/` (one folder per bloc) that
+/// `forms` may replace. Office's own lock files (`~$…`) are not outputs.
+pub fn form_outputs(out: &Path) -> Vec<PathBuf> {
+    let Ok(blocs) = std::fs::read_dir(out.join(crate::write::forms::FORMS_DIR)) else {
+        return Vec::new();
+    };
+    let mut found: Vec<PathBuf> = blocs
+        .flatten()
+        .filter_map(|bloc| std::fs::read_dir(bloc.path()).ok())
+        .flat_map(|entries| entries.flatten().map(|entry| entry.path()))
+        .filter(|path| is_output(path, "xlsx"))
+        .collect();
+    found.sort();
+    found
+}
+
+/// A file with this extension (any case) that is not an Office lock file.
+fn is_output(path: &Path, extension: &str) -> bool {
+    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    !name.starts_with("~$") && path.extension().is_some_and(|e| e.eq_ignore_ascii_case(extension)) && path.is_file()
+}
+
+/// Fails with [`Fatal::Held`] naming the first of `outputs` that `holders`
+/// says is held, shown relative to the working folder `dir`.
+pub fn refuse_held(dir: &Path, outputs: Vec<PathBuf>, holders: &dyn Holders) -> Result<(), Fatal> {
+    match outputs.into_iter().find(|path| holders.is_held(path)) {
         Some(path) => Err(Fatal::Held {
             shown: crate::shown::path_in(&path, dir),
             program: program_of(&path),

@@ -242,6 +242,35 @@ fn an_output_open_in_excel_or_word_stops_the_run_before_anything_is_written() {
 }
 
 #[test]
+fn a_form_open_in_excel_stops_forms_before_anything_is_written() {
+    let (_tmp, dir) = common::Folder::sample().into_parts();
+    let ws = Workspace::load(&dir, None).expect("workspace");
+    assert!(thidua::held::form_outputs(&ws.out).is_empty());
+    let written = thidua::app::forms_guarded(&ws, &|_: &Path| false).expect("forms");
+    let mut listed = thidua::held::form_outputs(&ws.out);
+    let mut all = written.clone();
+    listed.sort();
+    all.sort();
+    assert_eq!(listed, all, "every form written is asked about");
+    // One form left open in Excel, another removed: nothing is written.
+    let held = written[3].clone();
+    std::fs::remove_file(&written[0]).unwrap();
+    let before = snapshot(&dir);
+    let err = thidua::app::forms_guarded(&ws, &|path: &Path| path == held).expect_err("held form");
+    assert!(matches!(err, Fatal::Held { .. }), "{err:?}");
+    let shown = held.strip_prefix(&dir).unwrap().to_string_lossy().replace('\\', "/");
+    assert_eq!(
+        err.to_string(),
+        format!("Tệp {shown} đang mở trong Excel. Đóng tệp rồi chạy lại.")
+    );
+    assert_eq!(snapshot(&dir), before, "written while a form was held");
+    assert!(!written[0].exists());
+    // Closed: forms writes every form again.
+    thidua::app::forms_guarded(&ws, &|_: &Path| false).expect("forms");
+    assert!(written.iter().all(|p| p.is_file()));
+}
+
+#[test]
 fn the_outputs_asked_about_are_every_file_a_run_replaces() {
     let (_tmp, dir) = common::Folder::sample().into_parts();
     let out = dir.join("out");
