@@ -116,6 +116,7 @@ fn verdict(
         }
         None => Verdict::Votes(Note::NoVoteRow {
             award: award.name.clone(),
+            file: votes.file.clone(),
         }),
     }
 }
@@ -294,6 +295,7 @@ pub fn next_leaders(
     units: &[Candidate],
     policy: &NextLeader,
     votes: Option<&Votes>,
+    votes_file: &str,
 ) -> NextLeaders {
     let n = units.len().min(roles.len());
     let mut out = NextLeaders::default();
@@ -340,9 +342,9 @@ pub fn next_leaders(
         }
         LeaderPolicy::Vote => {
             let Some(votes) = votes else {
-                out.issues.push(undecided(
-                    "policy = \"vote\" nhưng chưa có tệp phiếu bầu (phieu-bau.xlsx) nên chưa xác định được Trưởng khối năm sau. Sau hội nghị khối, nhập kết quả vào sheet \"Phiếu bầu\" rồi chạy lại.".into(),
-                ));
+                out.issues.push(undecided(format!(
+                    "policy = \"vote\" nhưng chưa có tệp phiếu bầu ({votes_file}) nên chưa xác định được Trưởng khối năm sau. Sau hội nghị khối, nhập kết quả vào sheet \"Phiếu bầu\" rồi chạy lại."
+                )));
                 return out;
             };
             out.leader = elect(bloc_index, LEADER_VOTE, None, units, policy, votes, &undecided, &mut out.issues);
@@ -378,7 +380,8 @@ fn elect(
     });
     let Some(first) = rows.first() else {
         issues.push(undecided(format!(
-            "phieu-bau.xlsx không có dòng \"{form}\" nào của khối nên chưa xác định được {form} năm sau. Nhập kết quả bầu rồi chạy lại."
+            "{} không có dòng \"{form}\" nào của khối nên chưa xác định được {form} năm sau. Nhập kết quả bầu rồi chạy lại.",
+            votes.file
         )));
         return None;
     };
@@ -718,11 +721,11 @@ min_band = "Xuất sắc"
     fn rotation_takes_the_next_unit_and_wraps_round() {
         let u = units(&[Some(1), Some(2), Some(3), Some(4)]);
         let p = policy(LeaderPolicy::Rotation);
-        let next = next_leaders(0, "K", &roles(4, Some(3)), &u, &p, None);
+        let next = next_leaders(0, "K", &roles(4, Some(3)), &u, &p, None, "phieu-bau.xlsx");
         assert_eq!((next.leader, next.deputy), (Some(0), Some(1)));
-        let next = next_leaders(0, "K", &roles(4, Some(1)), &u, &p, None);
+        let next = next_leaders(0, "K", &roles(4, Some(1)), &u, &p, None, "phieu-bau.xlsx");
         assert_eq!((next.leader, next.deputy), (Some(2), Some(3)));
-        let next = next_leaders(0, "K", &roles(4, None), &u, &p, None);
+        let next = next_leaders(0, "K", &roles(4, None), &u, &p, None, "phieu-bau.xlsx");
         assert_eq!(next.leader, None);
         assert_eq!(next.issues[0].code, Code::LeaderUndecided);
     }
@@ -732,10 +735,10 @@ min_band = "Xuất sắc"
         let mut u = units(&[Some(2), Some(1), Some(3), None]);
         u[1].excluded = Some("x".into());
         let p = policy(LeaderPolicy::Top);
-        let next = next_leaders(0, "K", &roles(4, Some(0)), &u, &p, None);
+        let next = next_leaders(0, "K", &roles(4, Some(0)), &u, &p, None, "phieu-bau.xlsx");
         assert_eq!((next.leader, next.deputy), (Some(0), Some(2)));
         let u = units(&[Some(1), Some(1), Some(3)]);
-        let next = next_leaders(0, "K", &roles(3, Some(0)), &u, &p, None);
+        let next = next_leaders(0, "K", &roles(3, Some(0)), &u, &p, None, "phieu-bau.xlsx");
         assert_eq!((next.leader, next.deputy), (None, None));
         assert!(next.issues[0].message.contains("Đơn vị 1 (DV01), Đơn vị 2 (DV02)"));
     }
@@ -750,18 +753,39 @@ min_band = "Xuất sắc"
             (2, DEPUTY_VOTE, 9, 10),
             (1, DEPUTY_VOTE, 6, 10),
         ]);
-        let next = next_leaders(0, "K", &roles(3, Some(0)), &u, &p, Some(&v));
+        let next = next_leaders(0, "K", &roles(3, Some(0)), &u, &p, Some(&v), "phieu-bau.xlsx");
         assert_eq!(
             (next.leader, next.deputy),
             (Some(2), Some(1)),
             "the leader is not also deputy"
         );
         p.vote_threshold = Some(crate::settings::Share(750_000));
-        let next = next_leaders(0, "K", &roles(3, Some(0)), &u, &p, Some(&v));
+        let next = next_leaders(0, "K", &roles(3, Some(0)), &u, &p, Some(&v), "phieu-bau.xlsx");
         assert_eq!(next.leader, None, "7/10 is under 75%");
-        let next = next_leaders(0, "K", &roles(3, Some(0)), &u, &policy(LeaderPolicy::Vote), None);
+        let next = next_leaders(
+            0,
+            "K",
+            &roles(3, Some(0)),
+            &u,
+            &policy(LeaderPolicy::Vote),
+            None,
+            "bau-2026.xlsx",
+        );
         assert_eq!(next.leader, None);
-        assert!(next.issues[0].message.contains("phieu-bau.xlsx"));
+        assert!(
+            next.issues[0].message.contains("(bau-2026.xlsx)"),
+            "{}",
+            next.issues[0].message
+        );
+        // A votes file without the bloc's rows is named as the settings name it.
+        let mut named = votes(&[]);
+        named.file = "bau-2026.xlsx".into();
+        let next = next_leaders(0, "K", &roles(3, Some(0)), &u, &p, Some(&named), "bau-2026.xlsx");
+        assert!(
+            next.issues[0].message.starts_with("K: bau-2026.xlsx không có dòng"),
+            "{}",
+            next.issues[0].message
+        );
     }
 
     /// Random blocs: ranks from random totals (ties likely), random

@@ -90,7 +90,15 @@ pub fn assemble(ws: &Workspace, b: usize, submissions: Vec<Option<Submission>>) 
         .collect();
     let mut unit_votes = unit_votes(ws, b, bloc.units.len());
     let roles: Vec<Role> = bloc.units.iter().map(|u| u.role).collect();
-    let leaders = next_leaders(b, &bloc.name, &roles, &candidates, &settings.next_leader, votes);
+    let leaders = next_leaders(
+        b,
+        &bloc.name,
+        &roles,
+        &candidates,
+        &settings.next_leader,
+        votes,
+        &settings.files.votes,
+    );
     let complete = members.iter().all(|m| m.card().is_some());
     let name_of = |i: Option<usize>| i.map(|i| bloc.units[i].name.clone());
     let role_holder = |role: Role| bloc.units.iter().find(|u| u.role == role).map(|u| u.name.clone());

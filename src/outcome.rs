@@ -214,7 +214,7 @@ pub enum Note {
         threshold: Share,
     },
     /// Passed over for an award that needs votes: no vote row for the unit.
-    NoVoteRow { award: String },
+    NoVoteRow { award: String, file: String },
 }
 
 impl Note {
@@ -269,9 +269,9 @@ impl fmt::Display for Note {
                 "không đủ tỷ lệ phiếu đồng ý cho \"{award}\": {agree}/{total} phiếu, tức {agree}/{members} thành viên của khối, cần {} tổng số thành viên",
                 threshold.percent()
             ),
-            Note::NoVoteRow { award } => write!(
+            Note::NoVoteRow { award, file } => write!(
                 f,
-                "phieu-bau.xlsx không có dòng bỏ phiếu cho \"{award}\" của đơn vị nên chưa được đề nghị"
+                "{file} không có dòng bỏ phiếu cho \"{award}\" của đơn vị nên chưa được đề nghị"
             ),
         }
     }
@@ -423,7 +423,8 @@ mod tests {
         );
         assert_eq!(
             text(Note::NoVoteRow {
-                award: "Cờ thi đua".into()
+                award: "Cờ thi đua".into(),
+                file: "phieu-bau.xlsx".into(),
             }),
             "phieu-bau.xlsx không có dòng bỏ phiếu cho \"Cờ thi đua\" của đơn vị nên chưa được đề nghị"
         );

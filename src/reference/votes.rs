@@ -35,6 +35,9 @@ pub struct Vote {
 /// The votes of all blocs.
 #[derive(Clone, Debug, Default)]
 pub struct Votes {
+    /// The votes file as messages name it (`phieu-bau.xlsx`, or the name
+    /// `[files] votes` gives in thidua.toml).
+    pub file: String,
     pub rows: Vec<Vote>,
     /// Blocs with at least one row that has a count (valid or not).
     pub counted: BTreeSet<usize>,
@@ -73,6 +76,7 @@ pub fn votes_from_sheets(
 ) -> (Votes, Vec<Issue>) {
     let (meetings, meeting_issues) = meetings_from_sheets(file, sheets, registry);
     let mut votes = Votes {
+        file: file.to_string(),
         meetings,
         ..Votes::default()
     };

@@ -104,7 +104,10 @@ fn votes_sheet(ws: &mut Worksheet, outcome: &Outcome, settings: &Settings, f: &F
     title(
         ws,
         &format!("KẾT QUẢ BỎ PHIẾU BÌNH XÉT THI ĐUA, KHEN THƯỞNG NĂM {}", outcome.year),
-        "Sau khi kiểm phiếu, nhập số phiếu đồng ý và tổng số phiếu thu về vào hai cột có nền vàng (để trống dòng chưa bỏ phiếu), rồi lưu tệp vào thư mục làm việc với tên phieu-bau.xlsx và chạy lại thidua.",
+        &format!(
+            "Sau khi kiểm phiếu, nhập số phiếu đồng ý và tổng số phiếu thu về vào hai cột có nền vàng (để trống dòng chưa bỏ phiếu), rồi lưu tệp vào thư mục làm việc với tên {} và chạy lại thidua.",
+            settings.files.votes
+        ),
         last_col,
         f,
     )?;
