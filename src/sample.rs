@@ -282,6 +282,7 @@ pub fn registry() -> Registry {
                         _ if i == deputy => Role::Deputy,
                         _ => Role::Member,
                     },
+                    aliases: Vec::new(),
                 })
                 .collect(),
         })

@@ -203,6 +203,7 @@ mod tests {
             code: code.into(),
             name: name.into(),
             role: Role::Member,
+            aliases: Vec::new(),
         };
         Registry::new(
             vec![Bloc {

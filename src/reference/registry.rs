@@ -23,6 +23,9 @@ pub struct Unit {
     pub code: String,
     pub name: String,
     pub role: Role,
+    /// Other names the unit goes by in members' files (the optional
+    /// `Tên khác` column): a name before a merger, a local abbreviation.
+    pub aliases: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -47,7 +50,8 @@ pub struct Registry {
     /// Folded names and codes → unit, built once: matching thousands of
     /// files against thousands of units must not fold every name each time.
     index: BTreeMap<String, UnitRef>,
-    /// Every unit's name as [`unit_words`] writes it, for suggesting the nearest.
+    /// Every unit's name and other names as [`unit_words`] writes them, for
+    /// suggesting the nearest.
     folded: Vec<(UnitRef, String)>,
     /// Every way a unit's name is written, as [`unit_words`] gives it (its
     /// name, without a leading "Ủy ban nhân dân" or a trailing "tỉnh"), and
@@ -232,7 +236,9 @@ impl UnitRef {
 
 pub const REGISTRY_SHEET: &str = "Đơn vị";
 pub const EXCLUDED_SHEET: &str = "Không xét";
-pub const REGISTRY_HEADERS: [&str; 4] = ["Khối", "Mã đơn vị", "Tên đơn vị", "Vai trò"];
+/// The registry's columns; the first three are required, `Tên khác` (other
+/// names, separated by `;` or line breaks) is optional.
+pub const REGISTRY_HEADERS: [&str; 5] = ["Khối", "Mã đơn vị", "Tên đơn vị", "Vai trò", "Tên khác"];
 pub const EXCLUDED_HEADERS: [&str; 3] = ["Mã đơn vị", "Lý do", "Căn cứ"];
 
 impl Registry {
@@ -260,6 +266,12 @@ impl Registry {
             let code = text_at(sheet, r, cols[1]);
             let name = text_at(sheet, r, cols[2]);
             let role = text_at(sheet, r, cols[3]);
+            let aliases: Vec<String> = text_at(sheet, r, cols[4])
+                .split([';', '\n'])
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(str::to_string)
+                .collect();
             if bloc.is_empty() && code.is_empty() && name.is_empty() {
                 continue;
             }
@@ -296,7 +308,12 @@ impl Registry {
                     ))
                 }
             };
-            let unit = Unit { code, name, role };
+            let unit = Unit {
+                code,
+                name,
+                role,
+                aliases,
+            };
             match bloc_index.get(&fold(&bloc)) {
                 Some(&b) => registry.blocs[b].units.push(unit),
                 None => {
@@ -373,6 +390,12 @@ impl Registry {
         for (at, name, _) in &folded {
             index.entry(name.clone()).or_insert(*at);
         }
+        // Other names come after every real name: they never take one over.
+        for (at, unit) in self.units() {
+            for alias in &unit.aliases {
+                index.entry(fold(alias)).or_insert(at);
+            }
+        }
         let mut aliases: Words<Option<UnitRef>> = Words::default();
         let mut folded_words = Vec::with_capacity(folded.len());
         let mut add = |alias: String, at: UnitRef| {
@@ -394,16 +417,18 @@ impl Registry {
             }
         }
         for (at, unit) in self.units() {
-            let words = unit_words(&unit.name);
-            let bare = words.strip_prefix("uy ban nhan dan ").unwrap_or(&words).to_string();
-            for alias in [&words, &bare] {
-                if let Some(short) = alias.strip_suffix(" tinh").filter(|s| s.contains(' ')) {
-                    add(short.to_string(), at);
+            for name in std::iter::once(&unit.name).chain(&unit.aliases) {
+                let words = unit_words(name);
+                let bare = words.strip_prefix("uy ban nhan dan ").unwrap_or(&words).to_string();
+                for alias in [&words, &bare] {
+                    if let Some(short) = alias.strip_suffix(" tinh").filter(|s| s.contains(' ')) {
+                        add(short.to_string(), at);
+                    }
                 }
+                add(bare, at);
+                folded_words.push((at, words.clone()));
+                add(words, at);
             }
-            add(bare, at);
-            folded_words.push((at, words.clone()));
-            add(words, at);
         }
         self.alias_words = aliases.keys().map(|k| k.split(' ').count()).max().unwrap_or(0);
         self.alias_starts = aliases
@@ -509,11 +534,18 @@ impl Registry {
             .map(|(d, _, at)| (d, at))
             .collect();
         scored.sort();
-        scored
-            .into_iter()
-            .take(count)
-            .map(|(_, at)| self.unit(at).name.clone())
-            .collect()
+        // A unit near by its name and by another name is offered once, by
+        // its registry name.
+        let mut offered: Vec<UnitRef> = Vec::with_capacity(count);
+        for (_, at) in scored {
+            if offered.len() == count {
+                break;
+            }
+            if !offered.contains(&at) {
+                offered.push(at);
+            }
+        }
+        offered.into_iter().map(|at| self.unit(at).name.clone()).collect()
     }
 }
 
@@ -521,6 +553,50 @@ impl Registry {
 mod tests {
     use super::super::test_sheets::sheet;
     use super::*;
+
+    /// Other names (`Tên khác`): a name before a merger and a local short
+    /// name find the unit everywhere a name is looked for; one that is
+    /// another unit's real name never takes it over; suggestions offer the
+    /// registry name.
+    #[test]
+    fn other_names_find_the_unit_but_never_take_a_real_name() {
+        let s = sheet(
+            "Đơn vị",
+            &[
+                &["Khối", "Mã đơn vị", "Tên đơn vị", "Vai trò", "Tên khác"],
+                &[
+                    "Khối A",
+                    "A01",
+                    "Sở Tài chính",
+                    "",
+                    "Sở Kế hoạch và Đầu tư; TTXT\nSở Y tế",
+                ],
+                &["Khối A", "A02", "Sở Y tế", "", ""],
+            ],
+        );
+        let r = Registry::from_sheets(&[s]).unwrap();
+        assert_eq!(
+            r.unit(UnitRef::new(0, 0)).aliases,
+            ["Sở Kế hoạch và Đầu tư", "TTXT", "Sở Y tế"]
+        );
+        assert_eq!(r.match_unit("SỞ KẾ HOẠCH VÀ ĐẦU TƯ"), Ok(UnitRef::new(0, 0)));
+        assert_eq!(r.match_unit("Sở KH&ĐT"), Ok(UnitRef::new(0, 0)));
+        assert_eq!(r.match_unit("ttxt"), Ok(UnitRef::new(0, 0)));
+        assert_eq!(
+            r.unit_in("BẢNG TỰ CHẤM ĐIỂM CỦA SỞ KẾ HOẠCH VÀ ĐẦU TƯ NĂM 2026"),
+            Some(UnitRef::new(0, 0))
+        );
+        assert_eq!(r.match_unit("Sở Y tế"), Ok(UnitRef::new(0, 1)));
+        assert_eq!(r.nearest("Sở Kế hoạch Đầu tư", 3), vec!["Sở Tài chính".to_string()]);
+        // Without the column, nothing changes.
+        let s = sheet(
+            "Đơn vị",
+            &[&["Khối", "Mã đơn vị", "Tên đơn vị"], &["Khối A", "A01", "Sở Tài chính"]],
+        );
+        let r = Registry::from_sheets(&[s]).unwrap();
+        assert!(r.unit(UnitRef::new(0, 0)).aliases.is_empty());
+        assert!(r.match_unit("Sở Kế hoạch và Đầu tư").is_err());
+    }
 
     #[test]
     fn registry_matches_names_loosely_and_suggests() {

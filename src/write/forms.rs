@@ -267,7 +267,7 @@ pub fn registry_workbook(registry: &Registry, date: Date) -> Result<Vec<u8>, Xls
     let mut wb = new_workbook("Danh sách khối và đơn vị thành viên", date);
     let ws = wb.add_worksheet();
     ws.set_name(REGISTRY_SHEET)?;
-    for (col, (title, width)) in REGISTRY_HEADERS.iter().zip([40.0, 12.0, 45.0, 14.0]).enumerate() {
+    for (col, (title, width)) in REGISTRY_HEADERS.iter().zip([40.0, 12.0, 45.0, 14.0, 40.0]).enumerate() {
         ws.write_string_with_format(0, col as u16, *title, &f.header)?;
         ws.set_column_width(col as u16, width)?;
     }
@@ -282,6 +282,7 @@ pub fn registry_workbook(registry: &Registry, date: Date) -> Result<Vec<u8>, Xls
         ws.write_string_with_format(r, 1, &unit.code, &f.text)?;
         ws.write_string_with_format(r, 2, &unit.name, &f.wrap)?;
         ws.write_string_with_format(r, 3, role, &f.text)?;
+        ws.write_string_with_format(r, 4, unit.aliases.join("; "), &f.wrap)?;
     }
     ws.set_freeze_panes(1, 0)?;
     print_setup(ws, false, (0, 0))?;

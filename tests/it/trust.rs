@@ -192,6 +192,7 @@ fn unit(code: &str, name: &str) -> Unit {
         code: code.into(),
         name: name.into(),
         role: Role::Member,
+        aliases: Vec::new(),
     }
 }
 
