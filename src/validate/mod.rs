@@ -265,6 +265,39 @@ mod tests {
         assert_eq!(card.self_scores.totals.total, Points(9 * 500 + 750));
     }
 
+    /// A group row is compared with its criteria: the group's maximum caps
+    /// it, and the message says so rather than "adds up to".
+    #[test]
+    fn a_group_row_over_its_maximum_is_told_the_cap() {
+        let mut fw = framework(&[("1.1", "A"), ("1.2", "B")]);
+        fw.criteria[0].max = Points(1500);
+        let fw = Framework::new("Tiêu chí", fw.criteria);
+        let rows = vec![
+            row(1, "1", "Nhóm", 17.0),
+            row(2, "1.1", "A", 9.0),
+            row(3, "1.2", "B", 8.0),
+        ];
+        let mut issues = Vec::new();
+        let card = score_table("f.xlsx", &table(rows), &fw, &mut issues);
+        assert_eq!(card.self_scores.totals.total, Points(1500));
+        assert_eq!(issues.len(), 1, "{issues:?}");
+        assert_eq!(issues[0].code, Code::TotalMismatch);
+        assert_eq!(issues[0].cell.map(|c| c.to_string()).as_deref(), Some("C2"));
+        assert_eq!(
+            issues[0].message,
+            "Dòng \"1 Nhóm\" ghi 17, vượt điểm tối đa 15 của nhóm; điểm nhóm được tính là 15. Sửa dòng này thành 15 (hoặc giảm điểm các tiêu chí trong nhóm)."
+        );
+        // The same row equal to the capped sum says nothing.
+        let rows = vec![
+            row(1, "1", "Nhóm", 15.0),
+            row(2, "1.1", "A", 9.0),
+            row(3, "1.2", "B", 8.0),
+        ];
+        let mut issues = Vec::new();
+        score_table("f.xlsx", &table(rows), &fw, &mut issues);
+        assert!(issues.is_empty(), "{issues:?}");
+    }
+
     #[test]
     fn a_duplicated_row_is_reported_not_added() {
         let fw = framework(&[("1.1", "A"), ("1.2", "B")]);

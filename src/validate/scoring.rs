@@ -197,8 +197,79 @@ pub(super) fn score_table(file: &str, table: &Table, framework: &Framework, issu
         self_scores: Scores::of(framework, &self_scores),
         final_scores: Scores::of(framework, &final_scores),
     };
-    check_totals(file, table, framework, &card, issues);
+    // The group rows (I, II, VI…) the member scored: compared like totals,
+    // and a bonus or deduction written only there is an error.
+    let groups: Vec<(usize, &TableRow)> = (0..n)
+        .filter(|&i| !framework.criteria[i].leaf)
+        .filter_map(|i| row_of[i].map(|row| (i, row)))
+        .collect();
+    let scored_on_group = groups_scored_alone(file, table, framework, &groups, &row_of, issues);
+    check_totals(file, table, framework, &card, &groups, &scored_on_group, issues);
     card
+}
+
+/// Bonus and deduction groups whose score is written on the group row while
+/// every criterion under it is blank: blank counts as 0 there, so the
+/// member's points would be lost (or, for a deduction, spared) without a
+/// word. Each is `score.blank` at the group's cell; returns their indexes.
+fn groups_scored_alone(
+    file: &str,
+    table: &Table,
+    framework: &Framework,
+    groups: &[(usize, &TableRow)],
+    row_of: &[Option<&TableRow>],
+    issues: &mut Vec<Issue>,
+) -> Vec<usize> {
+    let mut alone = Vec::new();
+    for &(i, row) in groups {
+        let group = &framework.criteria[i];
+        if group.kind == CriterionKind::Standard {
+            // Blank standard criteria are `score.blank` each already.
+            continue;
+        }
+        let Some(stated) = stated(&row.self_score).filter(|p| p.0 != 0) else {
+            continue;
+        };
+        let leaves = leaves_under(framework, i);
+        let blank = |j: &usize| row_of[*j].is_none_or(|r| r.self_score.is_empty());
+        if leaves.is_empty() || !leaves.iter().all(blank) {
+            continue;
+        }
+        let kind = if group.kind == CriterionKind::Bonus {
+            "Điểm thưởng"
+        } else {
+            "Điểm trừ"
+        };
+        let codes: Vec<&str> = leaves.iter().map(|&j| framework.criteria[j].code.as_str()).collect();
+        issues.push(
+            Issue::new(
+                Code::ScoreBlank,
+                format!(
+                    "{kind} {} chỉ ghi ở dòng nhóm ({}) mà các tiêu chí {} đều để trống, nên không tính được. Ghi điểm vào từng tiêu chí con; dòng nhóm tự cộng.",
+                    group.code,
+                    Points(stated.0.abs()).to_vietnamese(),
+                    codes.join(", ")
+                ),
+            )
+            .file(file)
+            .sheet(&table.sheet)
+            .at(row.row, table.columns.self_score),
+        );
+        alone.push(i);
+    }
+    alone
+}
+
+/// The leaves under criterion `i`, in framework order.
+fn leaves_under(framework: &Framework, i: usize) -> Vec<usize> {
+    let under = |mut j: usize| loop {
+        match framework.criteria[j].parent {
+            Some(p) if p == i => return true,
+            Some(p) => j = p,
+            None => return false,
+        }
+    };
+    framework.leaves().filter(|&j| under(j)).collect()
 }
 
 /// Reads one score cell, pushing an issue for anything wrong. Returns the
@@ -427,13 +498,51 @@ fn stated(cell: &Cell) -> Option<Points> {
 }
 
 /// Compares the workbook's own totals and subtotals, wherever they stand,
-/// with the recomputed ones; a label whose meaning is not plain is left alone.
-fn check_totals(file: &str, table: &Table, framework: &Framework, card: &Scorecard, issues: &mut Vec<Issue>) {
-    for row in &table.totals {
-        let label = if is_total_row(&row.code) { &row.code } else { &row.text };
-        let Some(meaning) = total_meaning(label, framework) else {
-            continue;
-        };
+/// and its group rows (`II. Cải cách hành chính…`) with the recomputed ones;
+/// a label whose meaning is not plain is left alone, as is a group already
+/// reported as scored on its row alone.
+fn check_totals(
+    file: &str,
+    table: &Table,
+    framework: &Framework,
+    card: &Scorecard,
+    groups: &[(usize, &TableRow)],
+    scored_alone: &[usize],
+    issues: &mut Vec<Issue>,
+) {
+    // A bare `Cộng` or `Tổng` is the grand total only when it is the one
+    // such row and stands below the last criterion; otherwise each closes a
+    // section, and which section is not plain.
+    let label_of = |row: &TableRow| {
+        if is_total_row(&row.code) {
+            row.code.clone()
+        } else {
+            row.text.clone()
+        }
+    };
+    let is_bare = |label: &str| matches!(fold(label).trim_end_matches([':', '.', ' ']), "cong" | "tong");
+    let last_row = table.rows.iter().map(|r| r.row).max().unwrap_or(0);
+    let bare_rows = table.totals.iter().filter(|r| is_bare(&label_of(r))).count();
+    let totals = table.totals.iter().filter_map(|row| {
+        let label = label_of(row);
+        let meaning = total_meaning(&label, framework)?;
+        let plain = !is_bare(&label) || (bare_rows == 1 && row.row > last_row);
+        plain.then(|| (row, label.trim().to_string(), meaning))
+    });
+    let group_rows = groups
+        .iter()
+        .filter(|(i, _)| !scored_alone.contains(i))
+        .map(|&(i, row)| {
+            let label = [row.code.as_str(), row.text.as_str()]
+                .iter()
+                .filter(|t| !t.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" ");
+            (row, label, Meaning::Groups(vec![(i, true)]))
+        });
+    for (row, label, meaning) in totals.collect::<Vec<_>>().into_iter().chain(group_rows) {
+        let label = label.as_str();
         let columns = [
             (Some(&row.self_score), table.columns.self_score, &card.self_scores),
             (
@@ -467,7 +576,25 @@ fn check_totals(file: &str, table: &Table, framework: &Framework, card: &Scoreca
             if same {
                 continue;
             }
-            let message = if meaning == Meaning::Total {
+            // A group whose criteria add up to more than its maximum counts
+            // its maximum (docs/thu-muc-lam-viec.md, "Cách tính").
+            let capped = match &meaning {
+                Meaning::Groups(g) if g.len() == 1 => {
+                    let max = framework.criteria[g[0].0].max;
+                    (computed == max && stated.0 > max.0).then_some(max)
+                }
+                _ => None,
+            };
+            let message = if let Some(max) = capped {
+                format!(
+                    "Dòng \"{}\" ghi {}, vượt điểm tối đa {} của nhóm; điểm nhóm được tính là {}. Sửa dòng này thành {} (hoặc giảm điểm các tiêu chí trong nhóm).",
+                    label,
+                    stated.to_vietnamese(),
+                    max.to_vietnamese(),
+                    max.to_vietnamese(),
+                    max.to_vietnamese()
+                )
+            } else if meaning == Meaning::Total {
                 format!(
                     "Tổng điểm ghi trong bảng là {}, nhưng cộng lại theo từng tiêu chí được {}. Dùng số cộng lại {}.",
                     stated.to_vietnamese(),
@@ -477,7 +604,7 @@ fn check_totals(file: &str, table: &Table, framework: &Framework, card: &Scoreca
             } else {
                 format!(
                     "Dòng \"{}\" ghi {}, nhưng cộng lại theo từng tiêu chí được {}. Dùng số cộng lại {}; sửa lại dòng này cho khớp.",
-                    label.trim(),
+                    label,
                     stated.to_vietnamese(),
                     computed.to_vietnamese(),
                     computed.to_vietnamese()
