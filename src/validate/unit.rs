@@ -18,9 +18,18 @@ struct UnitSource {
     cell: Option<(u32, u32)>,
 }
 
-/// Lines of the title block that name no unit of their own: the addressee
-/// and the legal bases.
-const NOT_THE_UNIT: [&str; 5] = ["kinh gui", "noi nhan", "can cu", "thuc hien", "khoi thi dua"];
+/// Lines of the title block that name no unit of their own: the addressee,
+/// the legal bases, the document the table is attached to ("(Kèm theo Công
+/// văn số … của Sở Nội vụ)").
+const NOT_THE_UNIT: [&str; 7] = [
+    "kinh gui",
+    "noi nhan",
+    "can cu",
+    "thuc hien",
+    "khoi thi dua",
+    "kem theo",
+    "ban hanh kem theo",
+];
 
 /// The unit, from every place that may name it, in order: the form's
 /// metadata, a `Đơn vị: …` line, the other title rows (letterhead, "BẢNG TỰ
@@ -56,6 +65,7 @@ pub(super) fn identify_unit(
     // The other title rows: one unit named among them, or none counted.
     let mut titled: Option<UnitSource> = None;
     let mut several = false;
+    let mut others: Vec<UnitRef> = Vec::new();
     for row in sheet.rows.iter().take_while(|r| r.index < table.first_header_row) {
         for (col, cell) in &row.cells {
             let Cell::Text(text) = cell else { continue };
@@ -68,7 +78,12 @@ pub(super) fn identify_unit(
             }
             if let Some(unit) = registry.unit_in_words(&words) {
                 match &titled {
-                    Some(t) if t.unit != unit => several = true,
+                    Some(t) if t.unit != unit => {
+                        several = true;
+                        if !others.contains(&unit) {
+                            others.push(unit);
+                        }
+                    }
                     Some(_) => {}
                     None => {
                         titled = Some(UnitSource {
@@ -82,7 +97,7 @@ pub(super) fn identify_unit(
         }
     }
     if !several {
-        sources.extend(titled);
+        sources.extend(titled.take());
     }
     let stem = crate::text::file_stem(file);
     if let Ok(unit) = registry.match_unit(stem) {
@@ -101,12 +116,36 @@ pub(super) fn identify_unit(
         }
     }
     let Some(first) = sources.first() else {
-        return Err(Box::new(match &line {
-            Some((name, row, col)) => unknown_unit(name, registry.nearest(name, 3))
+        return Err(Box::new(match (&line, &titled) {
+            (Some((name, row, col)), _) => unknown_unit(name, registry.nearest(name, 3))
                 .file(file)
                 .sheet(&sheet.name)
                 .at(*row, *col),
-            None => unknown_unit(stem, registry.nearest(stem, 3)).file(file),
+            // The title names several units and nothing else names one.
+            (None, Some(title)) if several => {
+                let mut names: Vec<&str> = vec![registry.unit(title.unit).name.as_str()];
+                names.extend(others.iter().map(|&u| registry.unit(u).name.as_str()));
+                let issue = Issue::new(
+                    Code::UnitUnknown,
+                    format!(
+                        "Không xác định được đơn vị của tệp: phần tiêu đề nêu nhiều đơn vị ({}) và tệp không có dòng \"Đơn vị: …\". Ghi dòng \"Đơn vị: <tên đơn vị>\" ở đầu bảng, đúng tên trong don-vi.xlsx.",
+                        names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ")
+                    ),
+                )
+                .file(file);
+                match title.cell {
+                    Some((r, c)) => issue.sheet(&sheet.name).at(r, c),
+                    None => issue,
+                }
+            }
+            (None, _) => Issue::new(
+                Code::UnitUnknown,
+                format!(
+                    "Không xác định được đơn vị của tệp: không có dòng \"Đơn vị: …\", phần tiêu đề và tên tệp \"{stem}\" không khớp tên nào trong don-vi.xlsx.{}",
+                    unknown_hint(&registry.nearest(stem, 3))
+                ),
+            )
+            .file(file),
         }));
     };
     if let Some(other) = sources.iter().find(|s| s.unit != first.unit) {
@@ -131,7 +170,18 @@ pub(super) fn identify_unit(
 }
 
 fn unknown_unit(name: &str, nearest: Vec<String>) -> Issue {
-    let hint = match nearest.as_slice() {
+    Issue::new(
+        Code::UnitUnknown,
+        format!(
+            "Không xác định được đơn vị \"{name}\" trong danh sách đơn vị.{}",
+            unknown_hint(&nearest)
+        ),
+    )
+}
+
+/// What to do about an unknown unit: the nearest registry names, if any.
+fn unknown_hint(nearest: &[String]) -> String {
+    match nearest {
         [] => " Ghi dòng \"Đơn vị: <tên đơn vị>\" ở đầu bảng, đúng tên trong don-vi.xlsx.".to_string(),
         [one] => format!(
             " Có phải là \"{one}\"? Sửa tên đơn vị trong tệp (dòng \"Đơn vị: …\") cho đúng với danh sách don-vi.xlsx."
@@ -140,9 +190,5 @@ fn unknown_unit(name: &str, nearest: Vec<String>) -> Issue {
             " Gần nhất là: {}. Sửa tên đơn vị trong tệp (dòng \"Đơn vị: …\") cho đúng với danh sách don-vi.xlsx.",
             many.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ")
         ),
-    };
-    Issue::new(
-        Code::UnitUnknown,
-        format!("Không xác định được đơn vị \"{name}\" trong danh sách đơn vị.{hint}"),
-    )
+    }
 }
