@@ -68,7 +68,11 @@ pub(super) fn score_table(file: &str, table: &Table, framework: &Framework, issu
     // Visible rows first: a hidden row never wins over one the member sees.
     let visible = table.rows.iter().filter(|r| !r.hidden);
     let hidden = table.rows.iter().filter(|r| r.hidden);
+    // The criterion row just above, for a text that runs on into the next
+    // row with the score beside its second line.
+    let mut above: Option<(usize, &TableRow)> = None;
     for row in visible.chain(hidden) {
+        let run_on = above.take().filter(|(_, prev)| prev.row + 1 == row.row);
         let code = if row.code.is_empty() {
             split_code_prefix(&row.text).0.unwrap_or("")
         } else {
@@ -131,9 +135,42 @@ pub(super) fn score_table(file: &str, table: &Table, framework: &Framework, issu
             continue;
         }
         match found {
-            Some(i) if row_of[i].is_none() => row_of[i] = Some(row),
+            Some(i) if row_of[i].is_none() => {
+                row_of[i] = Some(row);
+                above = Some((i, row));
+            }
             Some(_) => {}
             None => {
+                // A bonus or deduction whose score sits on the next line of
+                // its text: blank counts as 0 there, so the points would be
+                // lost (or spared) with only a warning.
+                let spilled = run_on.filter(|&(i, prev)| {
+                    let c = &framework.criteria[i];
+                    c.leaf
+                        && c.kind != CriterionKind::Standard
+                        && prev.self_score.is_empty()
+                        && row.code.is_empty()
+                        && !row.self_score.is_empty()
+                        && !row.hidden
+                });
+                if let Some((i, prev)) = spilled {
+                    issues.push(
+                        Issue::new(
+                            Code::ScoreBlank,
+                            format!(
+                                "Ô điểm tiêu chí {} để trống, còn dòng {} ngay dưới (phần tiếp của nội dung) có điểm {}. Ghi điểm vào ô của dòng tiêu chí {} (có thể gộp hai ô nội dung), rồi gửi lại.",
+                                framework.criteria[i].code,
+                                row.row + 1,
+                                row.self_score.shown(),
+                                framework.criteria[i].code
+                            ),
+                        )
+                        .file(file)
+                        .sheet(&table.sheet)
+                        .at(prev.row, table.columns.self_score),
+                    );
+                    continue;
+                }
                 if !row.self_score.is_empty() && !row.hidden && !is_heading(row) {
                     issues.push(
                         Issue::new(
