@@ -206,6 +206,9 @@ pub(crate) fn check_ods_cells(bytes: &[u8], limits: &Limits) -> Result<Shapes, R
     let mut shape = Shape::default();
     let mut sheet_name = String::new();
     let mut col_index: u64 = 0;
+    // calamine reads a sheet until its `</table:table>` and never stops at
+    // the end of the file: a table left open would loop for ever.
+    let mut open_tables: u32 = 0;
     // What calamine materialises: per row, the cells up to its last value;
     // per sheet, the rectangle from the first to the last row with a value
     // (repeats included) by the widest such row.
@@ -224,6 +227,9 @@ pub(crate) fn check_ods_cells(bytes: &[u8], limits: &Limits) -> Result<Shapes, R
         match event {
             Event::Start(ref e) | Event::Empty(ref e) => match e.name().as_ref() {
                 b"table:table" => {
+                    if matches!(event, Event::Start(_)) {
+                        open_tables += 1;
+                    }
                     (row_index, first_row, width, col_index) = (0, None, 0, 0);
                     if !sheet_name.is_empty() {
                         shapes.insert(std::mem::take(&mut sheet_name), std::mem::take(&mut shape));
@@ -291,9 +297,17 @@ pub(crate) fn check_ods_cells(bytes: &[u8], limits: &Limits) -> Result<Shapes, R
                 }
                 row_index = row_index.saturating_add(row_repeat);
             }
+            Event::End(e) if e.name().as_ref() == b"table:table" => {
+                open_tables = open_tables.saturating_sub(1);
+            }
             Event::Eof => break,
             _ => {}
         }
+    }
+    if open_tables > 0 {
+        return Err(ReadFailure::Unreadable(
+            "content.xml hỏng: một bảng không có thẻ đóng (tệp bị cắt hoặc bị sửa hỏng)".into(),
+        ));
     }
     if !sheet_name.is_empty() {
         shapes.insert(sheet_name, shape);

@@ -475,9 +475,33 @@ fn ods_repeated() -> Vec<u8> {
 
 /// A one-sheet .ods around the rows of its table.
 fn ods(rows: &str) -> Vec<u8> {
-    let content = format!(
-        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Sheet1">{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#
+    ods_content(&format!(r#"<table:table table:name="Sheet1">{rows}</table:table>"#))
+}
+
+/// An .ods whose content.xml is cut short inside its table (as a damaged
+/// copy leaves it): no end tag follows.
+fn ods_open_table() -> Vec<u8> {
+    let whole = ods_text(
+        r#"<table:table table:name="Sheet1"><table:table-row><table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row></table:table>"#,
     );
+    let cut = whole.find("</table:table>").unwrap();
+    ods_package(&whole[..cut])
+}
+
+/// A one-sheet .ods with `tables` as its spreadsheet body.
+fn ods_content(tables: &str) -> Vec<u8> {
+    ods_package(&ods_text(tables))
+}
+
+/// The content.xml of an .ods with `tables` as its spreadsheet body.
+fn ods_text(tables: &str) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0" office:version="1.2"><office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>"#
+    )
+}
+
+/// An .ods package around `content` (its content.xml).
+fn ods_package(content: &str) -> Vec<u8> {
     let manifest = r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
@@ -543,6 +567,9 @@ fn hostile_inputs_end_as_issues_not_crashes() {
         ("kich-thuoc.xls", xls_huge_dimensions(), "file.too-large"),
         ("o-xa.xls", xls_far_cells(), "file.too-large"),
         ("lap-lai.ods", ods_repeated(), "file.too-large"),
+        // calamine reads a sheet until its end tag, past the end of the file
+        // (found by the fuzz harness: it hung).
+        ("bang-khong-dong.ods", ods_open_table(), "file.unreadable"),
         ("ma-hoa.xlsx", encrypted_ooxml(), "file.encrypted"),
     ];
     for (name, bytes, _) in &cases {
