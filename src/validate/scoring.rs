@@ -564,22 +564,24 @@ fn check_totals(
         let label = label_of(row);
         let meaning = total_meaning(&label, framework)?;
         let plain = !is_bare(&label) || (bare_rows == 1 && row.row > last_row);
-        plain.then(|| (row, label.trim().to_string(), meaning))
+        plain.then(|| (row, Some(label.trim().to_string()), meaning))
     });
     let group_rows = groups
         .iter()
         .filter(|(i, _)| !scored_alone.contains(i))
-        .map(|&(i, row)| {
-            let label = [row.code.as_str(), row.text.as_str()]
-                .iter()
-                .filter(|t| !t.is_empty())
-                .copied()
-                .collect::<Vec<_>>()
-                .join(" ");
-            (row, label, Meaning::Groups(vec![(i, true)]))
-        });
+        .map(|&(i, row)| (row, None, Meaning::Groups(vec![(i, true)])));
     for (row, label, meaning) in totals.collect::<Vec<_>>().into_iter().chain(group_rows) {
-        let label = label.as_str();
+        // A group row is named by its code and text, made only for a message.
+        let label = || {
+            label.clone().unwrap_or_else(|| {
+                [row.code.as_str(), row.text.as_str()]
+                    .iter()
+                    .filter(|t| !t.is_empty())
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+        };
         let columns = [
             (Some(&row.self_score), table.columns.self_score, &card.self_scores),
             (
@@ -625,7 +627,7 @@ fn check_totals(
             let message = if let Some(max) = capped {
                 format!(
                     "Dòng \"{}\" ghi {}, vượt điểm tối đa {} của nhóm; điểm nhóm được tính là {}. Sửa dòng này thành {} (hoặc giảm điểm các tiêu chí trong nhóm).",
-                    label,
+                    label(),
                     stated.to_vietnamese(),
                     max.to_vietnamese(),
                     max.to_vietnamese(),
@@ -641,7 +643,7 @@ fn check_totals(
             } else {
                 format!(
                     "Dòng \"{}\" ghi {}, nhưng cộng lại theo từng tiêu chí được {}. Dùng số cộng lại {}; sửa lại dòng này cho khớp.",
-                    label,
+                    label(),
                     stated.to_vietnamese(),
                     computed.to_vietnamese(),
                     computed.to_vietnamese()
