@@ -112,6 +112,18 @@ pub struct Table {
     pub titles: Vec<(u32, u32, String)>,
 }
 
+impl TableRow {
+    /// The row as a message names it: its code and text, whichever it has.
+    pub fn label(&self) -> String {
+        [self.code.as_str(), self.text.as_str()]
+            .iter()
+            .filter(|t| !t.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -35,6 +35,46 @@ pub(crate) struct Shape {
 /// Shapes by sheet name, as the workbook spells it.
 pub(crate) type Shapes = HashMap<String, Shape>;
 
+impl Shape {
+    /// Ready for lookups: cells sorted, hidden rows merged into disjoint
+    /// ranges (a hostile file with many hidden ranges stays linear).
+    fn finished(mut self) -> Shape {
+        self.percent.sort_unstable();
+        self.empty_results.sort_unstable();
+        self.hidden_rows = merged(std::mem::take(&mut self.hidden_rows));
+        self
+    }
+
+    /// Whether a percent format shows the cell (zero-based).
+    pub fn percent(&self, row: u32, col: u32) -> bool {
+        self.percent.binary_search(&(row, col)).is_ok()
+    }
+
+    /// Whether the cell is an .ods formula whose result is the empty string.
+    pub fn empty_result(&self, row: u32, col: u32) -> bool {
+        self.empty_results.binary_search(&(row, col)).is_ok()
+    }
+
+    /// Whether the row is hidden.
+    pub fn row_hidden(&self, row: u32) -> bool {
+        let i = self.hidden_rows.partition_point(|&(lo, _)| lo <= row);
+        i > 0 && row <= self.hidden_rows[i - 1].1
+    }
+}
+
+/// Inclusive ranges sorted and joined where they overlap or touch.
+fn merged(mut ranges: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
+    ranges.sort_unstable();
+    let mut out: Vec<(u32, u32)> = Vec::with_capacity(ranges.len());
+    for (lo, hi) in ranges {
+        match out.last_mut() {
+            Some(last) if lo <= last.1.saturating_add(1) => last.1 = last.1.max(hi),
+            _ => out.push((lo, hi)),
+        }
+    }
+    out
+}
+
 const MB: u64 = 1024 * 1024;
 
 /// An entry inflating more than this many times its stored size is a zip
@@ -232,7 +272,7 @@ pub(crate) fn check_ods_cells(bytes: &[u8], limits: &Limits) -> Result<Shapes, R
                     }
                     (row_index, first_row, width, col_index) = (0, None, 0, 0);
                     if !sheet_name.is_empty() {
-                        shapes.insert(std::mem::take(&mut sheet_name), std::mem::take(&mut shape));
+                        shapes.insert(std::mem::take(&mut sheet_name), std::mem::take(&mut shape).finished());
                     }
                     sheet_name = attr(e, b"table:name").unwrap_or_default();
                     shape = Shape::default();
@@ -310,7 +350,7 @@ pub(crate) fn check_ods_cells(bytes: &[u8], limits: &Limits) -> Result<Shapes, R
         ));
     }
     if !sheet_name.is_empty() {
-        shapes.insert(sheet_name, shape);
+        shapes.insert(sheet_name, shape.finished());
     }
     Ok(shapes)
 }
@@ -461,7 +501,7 @@ fn scan_biff(stream: &[u8], limits: &Limits) -> Result<Shapes, ReadFailure> {
                     biff8 = u16_at(data, 0) == Some(0x0600);
                 }
                 if let Some((name, shape)) = current.take() {
-                    shapes.insert(name, shape);
+                    shapes.insert(name, shape.finished());
                 }
                 current = globals.sheets.get(&start).map(|name| (name.clone(), Shape::default()));
             }
@@ -569,7 +609,7 @@ fn scan_biff(stream: &[u8], limits: &Limits) -> Result<Shapes, ReadFailure> {
         }
     }
     if let Some((name, shape)) = current {
-        shapes.insert(name, shape);
+        shapes.insert(name, shape.finished());
     }
     Ok(shapes)
 }
@@ -691,6 +731,22 @@ mod tests {
         assert_eq!(shape.percent, vec![(4, 3), (5, 3)]);
         assert_eq!(shape.hidden_rows, vec![(7, 7)]);
         assert_eq!(shape.hidden_cols, vec![(3, 4)]);
+    }
+
+    #[test]
+    fn hidden_ranges_are_merged_where_they_overlap_or_touch() {
+        assert_eq!(
+            merged(vec![(7, 9), (1, 2), (3, 3), (8, 12), (20, 20)]),
+            vec![(1, 3), (7, 12), (20, 20)]
+        );
+        assert_eq!(merged(vec![(0, u32::MAX), (5, 6)]), vec![(0, u32::MAX)]);
+        assert_eq!(merged(Vec::new()), Vec::new());
+        let shape = Shape {
+            hidden_rows: vec![(7, 9), (1, 2), (3, 3)],
+            ..Shape::default()
+        }
+        .finished();
+        assert!(shape.row_hidden(2) && shape.row_hidden(9) && !shape.row_hidden(4) && !shape.row_hidden(10));
     }
 
     #[test]

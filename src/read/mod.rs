@@ -239,9 +239,8 @@ impl Book {
                 hidden = hid;
             }
             Inner::Calamine(other, shapes) => {
-                let mut shape = shapes.get(name).cloned().unwrap_or_default();
-                shape.percent.sort_unstable();
-                shape.empty_results.sort_unstable();
+                let shown_all = guard::Shape::default();
+                let shape = shapes.get(name).unwrap_or(&shown_all);
                 let range = other.worksheet_range(name).map_err(|e| broken(&e))?;
                 let formulas = other.worksheet_formula(name).ok();
                 for (row, col, value) in range.used_cells() {
@@ -253,9 +252,8 @@ impl Book {
                         .as_ref()
                         .and_then(|f| f.get_value((r, c)))
                         .is_some_and(|f| !f.is_empty());
-                    let empty_result = |r: u32, c: u32| shape.empty_results.binary_search(&(r, c)).is_ok();
                     let cell = match (cell_from_data(value), has_formula) {
-                        (Cell::Empty, true) if empty_result(r, c) => Cell::Empty,
+                        (Cell::Empty, true) if shape.empty_result(r, c) => Cell::Empty,
                         (Cell::Empty, true) => Cell::NoCachedValue,
                         // A formula whose saved result is the empty string
                         // (`=IF(E9="","",E9*0,5)`) is a blank cell.
@@ -263,7 +261,7 @@ impl Book {
                         // .ods keeps a formula's error result as its text.
                         (Cell::Text(t), true) if is_error_text(&t) => Cell::Error(t),
                         // A number shown through a percent format.
-                        (Cell::Number(n), _) if shape.percent.binary_search(&(r, c)).is_ok() => Cell::Percent(n),
+                        (Cell::Number(n), _) if shape.percent(r, c) => Cell::Percent(n),
                         (cell, _) => cell,
                     };
                     if cell != Cell::Empty {
@@ -281,7 +279,7 @@ impl Book {
                             let (r, c) = (r0 + row as u32, c0 + col as u32);
                             if !text.is_empty()
                                 && range.get_value((r, c)).is_none_or(|v| *v == Data::Empty)
-                                && shape.empty_results.binary_search(&(r, c)).is_err()
+                                && !shape.empty_result(r, c)
                             {
                                 if cells.len() as u64 >= max_cells {
                                     return Err(too_many());
@@ -291,17 +289,11 @@ impl Book {
                         }
                     }
                 }
-                hidden.cols = shape.hidden_cols;
-                // The rows with values that fall in a hidden range: one
-                // binary search per cell over the merged ranges.
-                let ranges = merged(shape.hidden_rows);
+                hidden.cols = shape.hidden_cols.clone();
                 hidden.rows = cells
                     .iter()
                     .map(|(r, _, _)| *r)
-                    .filter(|&r| {
-                        let i = ranges.partition_point(|&(lo, _)| lo <= r);
-                        i > 0 && r <= ranges[i - 1].1
-                    })
+                    .filter(|&r| shape.row_hidden(r))
                     .collect();
                 hidden.rows.sort_unstable();
                 hidden.rows.dedup();
@@ -438,19 +430,6 @@ pub(crate) fn into_rows(cells: Vec<(u32, u32, Cell)>) -> Vec<Row> {
     rows
 }
 
-/// Inclusive ranges sorted and joined where they overlap or touch.
-fn merged(mut ranges: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
-    ranges.sort_unstable();
-    let mut out: Vec<(u32, u32)> = Vec::with_capacity(ranges.len());
-    for (lo, hi) in ranges {
-        match out.last_mut() {
-            Some(last) if lo <= last.1.saturating_add(1) => last.1 = last.1.max(hi),
-            _ => out.push((lo, hi)),
-        }
-    }
-    out
-}
-
 fn cell_from_data(value: &Data) -> Cell {
     match value {
         Data::Int(i) => Cell::Number(*i as f64),
@@ -492,20 +471,5 @@ impl std::fmt::Display for ReadFailure {
             ReadFailure::Encrypted => write!(f, "tệp được đặt mật khẩu"),
             ReadFailure::TooLarge(why) => write!(f, "tệp quá lớn: {why}"),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::merged;
-
-    #[test]
-    fn hidden_ranges_are_merged_where_they_overlap_or_touch() {
-        assert_eq!(
-            merged(vec![(7, 9), (1, 2), (3, 3), (8, 12), (20, 20)]),
-            vec![(1, 3), (7, 12), (20, 20)]
-        );
-        assert_eq!(merged(vec![(0, u32::MAX), (5, 6)]), vec![(0, u32::MAX)]);
-        assert_eq!(merged(Vec::new()), Vec::new());
     }
 }

@@ -177,12 +177,7 @@ pub(super) fn score_table(file: &str, table: &Table, framework: &Framework, issu
                             Code::CriterionUnknown,
                             format!(
                                 "Dòng \"{}\" không khớp tiêu chí nào của bảng tiêu chí; điểm ở dòng này không được tính. Kiểm tra lại mã tiêu chí hoặc xóa dòng này.",
-                                [row.code.as_str(), row.text.as_str()]
-                                    .iter()
-                                    .filter(|t| !t.is_empty())
-                                    .copied()
-                                    .collect::<Vec<_>>()
-                                    .join(" ")
+                                row.label()
                             ),
                         )
                         .file(file)
@@ -572,16 +567,7 @@ fn check_totals(
         .map(|&(i, row)| (row, None, Meaning::Groups(vec![(i, true)])));
     for (row, label, meaning) in totals.collect::<Vec<_>>().into_iter().chain(group_rows) {
         // A group row is named by its code and text, made only for a message.
-        let label = || {
-            label.clone().unwrap_or_else(|| {
-                [row.code.as_str(), row.text.as_str()]
-                    .iter()
-                    .filter(|t| !t.is_empty())
-                    .copied()
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
-        };
+        let label = || label.clone().unwrap_or_else(|| row.label());
         let columns = [
             (Some(&row.self_score), table.columns.self_score, &card.self_scores),
             (
